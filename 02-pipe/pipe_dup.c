@@ -1,0 +1,112 @@
+/*
+ * pipe_dup -- connect a pipe to another program's standard input with dup().
+ *
+ * Usage:   pipe_dup
+ *
+ * The child closes descriptor 0 and calls dup() on the pipe's read end:
+ * dup() returns the lowest free number, 0, so the pipe becomes the child's
+ * standard input. Then the child execs `od -c`, which reads standard input
+ * as always, not knowing it is a pipe. The parent writes "123".
+ *
+ *     parent --- pipe ---> fd 0 of od -c (the child, after exec)
+ *
+ * od prints only once its input ends, that is once the parent has closed the
+ * write end; the parent prints its line before closing, so that line always
+ * comes before od's. The child's "dup fd = 0" comes first: the parent waits
+ * until the child has exec'd od before writing, learning it from a second
+ * pipe whose write end is closed by exec (O_CLOEXEC) -- a common idiom.
+ *
+ * Partner: od(1) (started here). No IPC objects.
+ *
+ * Example:
+ *     $ ./pipe_dup
+ *     dup fd = 0
+ *     4711 - wrote 3 bytes
+ *     0000000   1   2   3
+ *     0000003
+ *
+ * Read: dup(2), pipe(2), execvp(3), od(1).
+ */
+#define _GNU_SOURCE                     /* pipe2() */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+    fprintf(stderr, "pipe_dup: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+/* Blocks until the child has exec'd (or died): the write end of `exec_done`
+ * is closed by exec, and then read() returns 0. */
+static void wait_for_exec(int exec_done[2])
+{
+    char byte;
+
+    close(exec_done[1]);
+    while (read(exec_done[0], &byte, 1) == -1)
+        if (errno != EINTR)
+            die("read");
+    close(exec_done[0]);
+}
+
+int main(int argc, char *argv[])
+{
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: pipe_dup\n");
+        return 2;
+    }
+
+    const char some_data[] = "123";
+    int file_pipes[2], exec_done[2];
+
+    if (pipe(file_pipes) == -1 || pipe2(exec_done, O_CLOEXEC) == -1)
+        die("pipe");
+
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == -1)
+        die("fork");
+
+    if (pid == 0) {
+        close(0);                       /* 0 is now the lowest free number ... */
+        int fd = dup(file_pipes[0]);    /* ... so dup() returns 0 */
+        if (fd == -1) {
+            fprintf(stderr, "pipe_dup: dup: %s\n", strerror(errno));
+            _exit(1);
+        }
+        printf("dup fd = %d\n", fd);
+        fflush(stdout);                 /* exec discards what stdio still holds */
+        close(file_pipes[0]);           /* od keeps only its copy, descriptor 0 */
+        close(file_pipes[1]);
+        execlp("od", "od", "-c", (char *)NULL);
+        fprintf(stderr, "pipe_dup: exec od: %s\n", strerror(errno));
+        _exit(127);
+    }
+
+    close(file_pipes[0]);
+    wait_for_exec(exec_done);
+
+    ssize_t data_processed = write(file_pipes[1], some_data, strlen(some_data));
+    if (data_processed == -1)
+        die("write");
+    printf("%d - wrote %zd bytes\n", (int)getpid(), data_processed);
+    fflush(stdout);                     /* before od can see end of input */
+    close(file_pipes[1]);
+
+    int status;
+    if (waitpid(pid, &status, 0) == -1)
+        die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "pipe_dup: od failed\n");
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,106 @@
+/*
+ * pipe_exec_writer -- hand a pipe to a different program through exec.
+ *
+ * Usage:   pipe_exec_writer
+ *
+ * A pipe's descriptors survive exec(), but the new program does not know
+ * their numbers. So the child passes the number of the read end as a
+ * command-line argument when it execs pipe_exec_reader; the parent writes
+ * "123" into the write end.
+ *
+ *     pipe_exec_writer --- pipe ---> pipe_exec_reader FD
+ *        (parent)                       (child, after exec)
+ *
+ * The child closes its copy of the write end before exec: otherwise the
+ * reader would hold a write end itself and never see end of file. The
+ * reader is found beside this program (through /proc/self/exe), so this
+ * works from any working directory.
+ *
+ * Partner: pipe_exec_reader (started here). No IPC objects.
+ *
+ * Example:
+ *     $ ./pipe_exec_writer
+ *     4711 - wrote 3 bytes
+ *     4712 - read 3 bytes: 123
+ *
+ * Read: pipe(2), fork(2), execve(2), proc(5) for /proc/self/exe.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+    fprintf(stderr, "pipe_exec_writer: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+/* Puts the path of pipe_exec_reader, in this executable's folder, into path. */
+static void partner_path(char *path, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (len == -1)
+        die("readlink /proc/self/exe");
+    exe[len] = '\0';
+    if (snprintf(path, size, "%s/pipe_exec_reader", dirname(exe)) >= (int)size) {
+        fprintf(stderr, "pipe_exec_writer: path of pipe_exec_reader too long\n");
+        exit(1);
+    }
+}
+
+int main(int argc, char *argv[])
+{
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: pipe_exec_writer\n");
+        return 2;
+    }
+
+    const char some_data[] = "123";
+    char reader[PATH_MAX];
+    int file_pipes[2];
+
+    partner_path(reader, sizeof reader);
+    if (pipe(file_pipes) == -1)
+        die("pipe");
+
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == -1)
+        die("fork");
+
+    if (pid == 0) {
+        char fd_arg[16];
+        close(file_pipes[1]);
+        snprintf(fd_arg, sizeof fd_arg, "%d", file_pipes[0]);
+        execl(reader, "pipe_exec_reader", fd_arg, (char *)NULL);
+        fprintf(stderr, "pipe_exec_writer: exec %s: %s\n", reader, strerror(errno));
+        _exit(127);
+    }
+
+    close(file_pipes[0]);
+    ssize_t data_processed = write(file_pipes[1], some_data, strlen(some_data));
+    if (data_processed == -1)
+        die("write");
+    printf("%d - wrote %zd bytes\n", (int)getpid(), data_processed);
+    fflush(stdout);                     /* before the reader can see end of file */
+    close(file_pipes[1]);
+
+    int status;
+    if (waitpid(pid, &status, 0) == -1)
+        die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "pipe_exec_writer: pipe_exec_reader failed\n");
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,67 @@
+# ipc-labs -- top-level Makefile. `make help` lists the targets.
+#
+# Every lab is a folder NN-name with its own Makefile (which includes lab.mk).
+# The labs are phony targets, so `make -j` builds them side by side and a lab
+# that fails to build fails the whole build.
+
+LABS := $(patsubst %/Makefile,%,$(sort $(wildcard [0-9][0-9]-*/Makefile)))
+
+# Where out-of-tree sanitizer builds go.
+SANITIZE_DIR  := build/sanitize
+SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+.PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo help
+
+all: $(LABS)
+
+$(LABS):
+	$(MAKE) -C $@
+
+# make test            the whole suite
+# make test LAB=02     one lab's tests
+test: all
+	tests/run $(LAB)
+
+# The suite again, with every program (children too) under valgrind.
+memcheck: all
+	IPC_LABS_VALGRIND=1 tests/run $(LAB)
+
+# The suite against AddressSanitizer + UndefinedBehaviorSanitizer builds,
+# kept in $(SANITIZE_DIR) so that they never mix with the normal binaries.
+sanitize:
+	for lab in $(LABS); do \
+	    $(MAKE) -C $$lab OUT=$(CURDIR)/$(SANITIZE_DIR)/$$lab/ \
+	        CFLAGS='$(SANITIZE_FLAGS)' LDFLAGS='-fsanitize=address,undefined' || exit 1; \
+	done
+	IPC_LABS_BIN=$(CURDIR)/$(SANITIZE_DIR) tests/run $(LAB)
+
+# Build, then run every lab's demo with a heading each.
+demo: all
+	@for lab in $(LABS); do \
+	    printf '\n==== %s ====\n' "$$lab"; \
+	    $(MAKE) -s --no-print-directory -C $$lab demo || exit 1; \
+	done
+
+# For clangd: records every compiler call of a clean build.
+compile_commands.json: $(wildcard */*.c */*.h) lab.mk
+	$(MAKE) clean
+	bear --output $@ -- $(MAKE) all
+
+clean:
+	for lab in $(LABS); do $(MAKE) -C $$lab clean || exit 1; done
+	rm -rf build
+
+# Removes IPC objects and FIFOs that a crashed run of these labs left behind.
+clean-ipc:
+	tools/clean-ipc $(LABS)
+
+help:
+	@echo 'make              build every lab (make -C 02-pipe: one lab)'
+	@echo 'make demo         build and run every lab, with a heading each'
+	@echo 'make test         run the test suite (LAB=02: one lab)'
+	@echo 'make memcheck     the suite with every program under valgrind'
+	@echo 'make sanitize     the suite against ASan+UBSan builds'
+	@echo 'make clean        remove what the build made'
+	@echo 'make clean-ipc    remove IPC objects and FIFOs left by a crashed run'
+	@echo 'make compile_commands.json   compilation database for clangd (needs bear)'
+	@echo 'Options: CC=clang  CFLAGS=-O0  STRICT=1 (warnings are errors)'

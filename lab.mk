@@ -1,0 +1,47 @@
+# lab.mk -- the build rules that every lab shares.
+#
+# A lab's Makefile is two lines:
+#     include ../lab.mk
+# Every NAME.c in the lab's folder is one program, NAME.
+#
+# Variables a user may set (on the command line or in the environment):
+#   CC        the compiler (make CC=clang)
+#   CFLAGS    optimisation and debugging (make CFLAGS=-O0); warnings are kept
+#   CPPFLAGS  e.g. -DCHUNK=4096 to override a size from a lab's header
+#   LDFLAGS   linker flags
+#   STRICT=1  turn every warning into an error
+#   OUT=DIR/  build into DIR/ instead of beside the sources (make sanitize)
+
+PROGRAMS := $(patsubst %.c,%,$(wildcard *.c))
+BINARIES := $(addprefix $(OUT),$(PROGRAMS))
+
+CFLAGS   ?= -O2 -g
+# Warnings live apart from CFLAGS, so that overriding CFLAGS never drops them.
+WARNINGS := -std=c17 -Wall -Wextra -Wpedantic $(if $(STRICT),-Werror)
+# -MMD -MP write a dependency file beside each binary: editing a header rebuilds its users.
+DEPFLAGS  = -MMD -MP -MF $@.d
+
+.PHONY: all clean demo
+all: $(BINARIES)
+
+$(OUT)%: %.c
+	$(if $(OUT),@mkdir -p $(OUT))
+	$(CC) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+# An out-of-tree build keeps each source beside its binary, as in the lab's own
+# folder: a program may look beside itself for its source (popen_read) or its partner.
+ifneq ($(OUT),)
+all: $(addprefix $(OUT),$(wildcard *.c))
+$(OUT)%.c: %.c
+	@mkdir -p $(OUT)
+	ln -sf $(abspath $<) $@
+endif
+
+# The lab's demo: build, then run demo.sh, which leaves nothing behind.
+demo: all
+	@./demo.sh
+
+clean:
+	rm -f $(BINARIES) $(addsuffix .d,$(BINARIES))
+
+-include $(addsuffix .d,$(BINARIES))

@@ -1,0 +1,304 @@
+# test_helper.bash -- what every tests/NN-name.bats shares.
+#
+# A test file starts with
+#     load test_helper
+#     setup()    { lab_setup 02-pipe; }
+#     teardown() { lab_teardown; }
+# and then runs the lab's programs by name, as a student would type them.
+#
+# Each test runs in a fresh folder of its own ($WORK), so ftok(".") keys
+# differ from test to test and from run to run; lab_teardown fails the test
+# if it left a System V IPC object or a FIFO behind.
+#
+# Environment:
+#   IPC_LABS_BIN=DIR       the programs are in DIR/NN-name (default: the labs)
+#   IPC_LABS_VALGRIND=1    run every program, children too, under valgrind
+#   IPC_LABS_TIMEOUT=SEC   the time limit for one program (default 20, 120 under valgrind)
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+
+# The tests use run's flags (run -N, --separate-stderr): bats 1.5 or later.
+if type bats_require_minimum_version >/dev/null 2>&1; then
+    bats_require_minimum_version 1.5.0
+fi
+
+load_bats_libraries() {
+    local dir
+    for dir in ${IPC_LABS_BATS_LIBS:-} "$REPO/tests/.deps/node_modules" /usr/lib/bats /usr/local/lib/bats; do
+        if [ -f "$dir/bats-support/load.bash" ]; then
+            load "$dir/bats-support/load.bash"
+            load "$dir/bats-assert/load.bash"
+            return 0
+        fi
+    done
+    echo "bats-support and bats-assert not found: run the suite with make test" >&2
+    return 1
+}
+
+# lab_setup LAB: load the assertion libraries, put LAB's programs first on
+# PATH and move into a fresh working folder, $WORK.
+lab_setup() {
+    load_bats_libraries
+    LAB=$1
+    LAB_SRC=$REPO/$LAB
+    local bin=${IPC_LABS_BIN:-$REPO}/$LAB
+    local program
+    for program in "$LAB_SRC"/*.c; do
+        program=$(basename "$program" .c)
+        [ -x "$bin/$program" ] || fail "$bin/$program is not built: run make first"
+    done
+
+    if [ -n "${IPC_LABS_VALGRIND:-}" ]; then
+        LAB_TIMEOUT=${IPC_LABS_TIMEOUT:-120}
+        bin=$(valgrind_wrappers "$bin")
+    else
+        LAB_TIMEOUT=${IPC_LABS_TIMEOUT:-20}
+    fi
+    LAB_BIN=$bin
+    PATH=$bin:$PATH
+
+    WORK=$BATS_TEST_TMPDIR/work
+    mkdir -p "$WORK"
+    cd "$WORK" || return 1
+    IPC_BEFORE=$(ipc_objects)
+    BG_PIDS=()
+}
+
+# lab_teardown: stop what is still running, then fail the test if it left an
+# IPC object or a FIFO behind (removing them, so that one failure does not
+# spill into the next test), or if valgrind found an error.
+lab_teardown() {
+    local pid problems=""
+    for pid in "${BG_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in "${BG_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+
+    local left
+    left=$(leftover_ipc_objects)
+    if [ -n "$left" ]; then
+        problems+="IPC objects left behind (kind id key):"$'\n'"$left"$'\n'
+        remove_ipc_objects <<<"$left"
+    fi
+    left=$(find "$BATS_TEST_TMPDIR" -type p 2>/dev/null)
+    if [ -n "$left" ]; then
+        problems+="FIFOs left behind:"$'\n'"$left"$'\n'
+        rm -f $left
+    fi
+    if [ -d "$BATS_TEST_TMPDIR/valgrind" ]; then
+        left=$(grep -lE 'ERROR SUMMARY: [1-9]' "$BATS_TEST_TMPDIR"/valgrind/*.log 2>/dev/null)
+        if [ -n "$left" ]; then
+            problems+="valgrind found errors:"$'\n'"$(cat $left)"$'\n'
+        fi
+    fi
+    if [ -n "$problems" ]; then
+        printf '%s' "$problems" >&2
+        return 1
+    fi
+}
+
+# bounded CMD [ARGS...]: CMD with the time limit, killed if it overruns
+# (exit status 124), so that a hanging program fails its test instead of
+# hanging the suite.
+bounded() {
+    timeout -k 5 "$LAB_TIMEOUT" "$@"
+}
+
+# start_bg NAME CMD [ARGS...]: starts CMD in the background, bounded in time,
+# detached from bats' descriptor 3, with its output in NAME.out and NAME.err
+# (in $BATS_TEST_TMPDIR, outside $WORK). Sets BG_PID; lab_teardown stops it.
+start_bg() {
+    local name=$1
+    shift
+    bounded "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
+    BG_PID=$!
+    BG_PIDS+=("$BG_PID")
+}
+
+# bg_out NAME, bg_err NAME: what a background program printed.
+bg_out() { cat "$BATS_TEST_TMPDIR/$1.out"; }
+bg_err() { cat "$BATS_TEST_TMPDIR/$1.err"; }
+
+# wait_bg PID: waits for a program started by start_bg; returns its status.
+wait_bg() {
+    wait "$1"
+}
+
+# program_pid PID: the PID of the program that start_bg started as PID
+# (start_bg's PID is that of timeout, whose only child is the program).
+program_pid() {
+    local child
+    until child=$(cat "/proc/$1/task/$1/children" 2>/dev/null) && [ -n "$child" ]; do
+        kill -0 "$1" 2>/dev/null || return 1
+        sleep 0.01
+    done
+    echo "${child%% *}"
+}
+
+# wait_blocked PID: waits until the program started as PID sleeps in a system
+# call (state S in /proc/PID/stat: waiting for a partner, a message, a
+# signal), as the Linux Test Project does. Fails if it exits first.
+wait_blocked() {
+    local pid state deadline=$((SECONDS + LAB_TIMEOUT))
+    pid=$(program_pid "$1") || return 1
+    while [ $SECONDS -le $deadline ]; do
+        state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+        [ -n "$state" ] || return 1
+        [ "$state" = S ] && return 0
+        sleep 0.01
+    done
+    return 1
+}
+
+# wait_until CMD [ARGS...]: waits until CMD succeeds, within the time limit.
+wait_until() {
+    local deadline=$((SECONDS + LAB_TIMEOUT))
+    until "$@"; do
+        [ $SECONDS -le $deadline ] || return 1
+        sleep 0.01
+    done
+}
+
+# ---------------------------------------------------------------- IPC objects
+
+# ipc_objects: one line "kind id key uid" per System V IPC object on the
+# machine (kind q, m or s; key in hex).
+ipc_objects() {
+    local kind file uid_column
+    for kind in q m s; do
+        case $kind in
+            q) file=/proc/sysvipc/msg uid_column=8 ;;
+            m) file=/proc/sysvipc/shm uid_column=8 ;;
+            s) file=/proc/sysvipc/sem uid_column=5 ;;
+        esac
+        awk -v kind=$kind -v u=$uid_column 'NR > 1 {
+                key = $1 < 0 ? $1 + 4294967296 : $1
+                printf "%s %s 0x%08x %s\n", kind, $2, key, $u }' "$file"
+    done
+}
+
+# ftok_signature: the low 24 bits that ftok(".", ANY_ID) puts into a key made
+# in $WORK (glibc: low 16 bits of the inode, low 8 bits of the device).
+ftok_signature() {
+    local dev ino
+    read -r dev ino < <(stat -c '%d %i' "$WORK")
+    printf '%02x%04x\n' $((dev & 0xff)) $((ino & 0xffff))
+}
+
+# work_ipc_objects: the objects made with ftok keys of $WORK.
+work_ipc_objects() {
+    ipc_objects | awk -v sig="$(ftok_signature)" 'substr($3, 5) == sig'
+}
+
+# leftover_ipc_objects: objects of this test still alive: any with an ftok
+# key of $WORK, and any IPC_PRIVATE object of this user made since
+# lab_setup that has not gone within a few seconds (an object of another
+# run of the suite going on at the same time soon goes).
+leftover_ipc_objects() {
+    local uid private deadline=$((SECONDS + 5))
+    uid=$(id -u)
+    work_ipc_objects
+    while :; do
+        private=$(ipc_objects | awk -v uid="$uid" '$3 == "0x00000000" && $4 == uid' |
+                  grep -vxF -f <(printf '%s\n' "$IPC_BEFORE"))
+        [ -z "$private" ] || [ $SECONDS -ge $deadline ] && break
+        sleep 0.1
+    done
+    [ -z "$private" ] || echo "$private"
+}
+
+remove_ipc_objects() {
+    local kind id rest
+    while read -r kind id rest; do
+        ipcrm "-$kind" "$id" 2>/dev/null
+    done
+}
+
+# ---------------------------------------------------------------- valgrind
+
+# valgrind_wrappers DIR: makes a folder of scripts, one per program in DIR,
+# that run it under valgrind with a log per process; prints the folder.
+valgrind_wrappers() {
+    local dir=$BATS_TEST_TMPDIR/valgrind-bin program
+    mkdir -p "$dir" "$BATS_TEST_TMPDIR/valgrind"
+    for program in "$1"/*; do
+        [ -f "$program" ] && [ -x "$program" ] || continue
+        cat >"$dir/$(basename "$program")" <<WRAPPER
+#!/bin/sh
+exec valgrind --error-exitcode=99 --leak-check=full \\
+    --errors-for-leak-kinds=definite,indirect,possible --track-fds=no \\
+    --trace-children=yes --trace-children-skip='/bin/*,/usr/bin/*,/usr/local/bin/*' \\
+    --log-file="$BATS_TEST_TMPDIR/valgrind/%p.log" "$program" "\$@"
+WRAPPER
+        chmod +x "$dir/$(basename "$program")"
+    done
+    echo "$dir"
+}
+
+# ---------------------------------------------------------------- READMEs
+
+# check_readme LAB_README: runs every ```console block of the README in
+# $WORK, with the lab's programs available as ./NAME, and compares what they
+# print with the lines shown. Numbers of four digits or more (PIDs, sizes)
+# and 0x addresses are matched by pattern; everything else must be exact.
+check_readme() {
+    local readme=$1 program block=0 script expected actual
+    for program in "$LAB_BIN"/*; do
+        ln -sf "$program" "$WORK/$(basename "$program")"
+    done
+    while IFS= read -r -d '' script && IFS= read -r -d '' expected; do
+        block=$((block + 1))
+        actual=$(cd "$WORK" && bounded bash -c "$script" 2>&1)
+        if ! matches_pattern "$expected" "$actual"; then
+            printf 'README block %d of %s:\n%s\n-- expected --\n%s\n-- actual --\n%s\n' \
+                "$block" "$readme" "$script" "$expected" "$actual" >&2
+            return 1
+        fi
+    done < <(console_blocks "$readme")
+    [ "$block" -gt 0 ] || fail "no console block in $readme"
+    for program in "$LAB_BIN"/*; do
+        rm -f "$WORK/$(basename "$program")"
+    done
+}
+
+# console_blocks FILE: for each ```console block, its commands (the lines
+# after "$ ", with "> " continuation lines) and the lines they print, each
+# ended by a NUL byte.
+console_blocks() {
+    awk '
+        /^```console/     { inside = 1; script = ""; out = ""; next }
+        inside && /^```/  { inside = 0; printf "%s%c%s%c", script, 0, out, 0; next }
+        !inside           { next }
+        /^\$ /            { script = script substr($0, 3) "\n"; cmd = 1; next }
+        cmd && /^> /      { script = script substr($0, 3) "\n"; next }
+                          { cmd = 0; out = out $0 "\n" }
+    ' "$1"
+}
+
+# matches_pattern EXPECTED ACTUAL: line by line, as check_readme describes.
+matches_pattern() {
+    local -a patterns lines
+    local i
+    mapfile -t patterns < <(printf '%s\n' "${1%$'\n'}" | sed -E \
+        -e 's/[][\.*^$+?(){}|]/\\&/g' \
+        -e 's/0x[0-9a-f]+/0x[0-9a-f]+/g' \
+        -e 's/(^|[^0-9a-z])[1-9][0-9]{3,}/\1[0-9]+/g')
+    mapfile -t lines < <(printf '%s\n' "$2")
+    [ "${#patterns[@]}" -eq "${#lines[@]}" ] || return 1
+    for i in "${!patterns[@]}"; do
+        [[ ${lines[i]} =~ ^${patterns[i]}$ ]] || return 1
+    done
+}
+
+# without_file_privileges CMD [ARGS...]: runs CMD unable to bypass file
+# permissions, as an ordinary user is. Root normally can; dropping the two
+# capabilities that allow it makes a chmod 000 file unreadable for root too.
+without_file_privileges() {
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --bounding-set=-dac_override,-dac_read_search -- "$@"
+    else
+        "$@"
+    fi
+}
