@@ -10,7 +10,7 @@ LABS := $(patsubst %/Makefile,%,$(sort $(wildcard [0-9][0-9]-*/Makefile)))
 SANITIZE_DIR  := build/sanitize
 SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo help
+.PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo stress help
 
 all: $(LABS)
 
@@ -36,10 +36,17 @@ sanitize:
 	IPC_LABS_BIN=$(CURDIR)/$(SANITIZE_DIR) tests/run $(LAB)
 
 # Build, then run every lab's demo with a heading each.
-demo: all
+demo:
+	@$(MAKE) -s --no-print-directory all
 	@for lab in $(LABS); do \
 	    printf '\n==== %s ====\n' "$$lab"; \
 	    $(MAKE) -s --no-print-directory -C $$lab demo || exit 1; \
+	done
+
+# Long runs outside the test suite: every lab that has a stress.sh.
+stress: all
+	@for lab in $(LABS); do \
+	    [ ! -f $$lab/stress.sh ] || $(MAKE) -s --no-print-directory -C $$lab stress || exit 1; \
 	done
 
 # For clangd: records every compiler call of a clean build.

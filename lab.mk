@@ -21,7 +21,7 @@ WARNINGS := -std=c17 -Wall -Wextra -Wpedantic $(if $(STRICT),-Werror)
 # -MMD -MP write a dependency file beside each binary: editing a header rebuilds its users.
 DEPFLAGS  = -MMD -MP -MF $@.d
 
-.PHONY: all clean demo
+.PHONY: all clean demo bench stress
 all: $(BINARIES)
 
 $(OUT)%: %.c
@@ -38,8 +38,13 @@ $(OUT)%.c: %.c
 endif
 
 # The lab's demo: build, then run demo.sh, which leaves nothing behind.
+# Labs that measure speed or endure load add bench.sh and stress.sh beside it.
 demo: all
 	@./demo.sh
+bench: all
+	@./bench.sh
+stress: all
+	@./stress.sh
 
 clean:
 	rm -f $(BINARIES) $(addsuffix .d,$(BINARIES))
