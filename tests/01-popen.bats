@@ -71,7 +71,7 @@ teardown() { lab_teardown; }
 @test "01-popen: popen_read on an unreadable file names it and exits 1" {
     seq 3 > secret.txt
     chmod 000 secret.txt
-    run --separate-stderr without_file_privileges timeout 20 "$(command -v popen_read)" secret.txt
+    run --separate-stderr without_file_privileges timeout "$LAB_TIMEOUT" popen_read secret.txt
     assert_failure 1
     assert_output ''
     [[ $stderr == *secret.txt* ]]
