@@ -1,0 +1,145 @@
+/*
+ * shm_counter -- counts 0, 1, 2 ... in a shared memory segment.
+ *
+ * Usage:   shm_counter [-n COUNT] [-i MS]
+ *
+ * Creates the segment of key ftok(".", COUNTER_PROJ_ID) and writes 0 into
+ * it, then the next number every MS milliseconds (default 1000, the seed's
+ * one second). It stops after COUNT numbers (default: never), or at once on
+ * SIGINT, SIGTERM or SIGHUP, and then removes its segment, so that ipcs
+ * shows nothing afterwards.
+ *
+ *     shm_counter ── atomic store ──> [ segment ] ── atomic load ──> shm_show_counter
+ *
+ * The stop signals are blocked and waited for with sigtimedwait(), whose
+ * timeout is the tick: one call both sleeps MS milliseconds and notices
+ * Ctrl-C the moment it comes, with no handler and no race.
+ *
+ * Partner: shm_show_counter, any number of them, started in the same folder.
+ * The counter creates its segment (exclusively: a second counter in the same
+ * folder is refused) and removes it.
+ *
+ * Example:
+ *     $ ./shm_counter -n 30 &
+ *     $ ./shm_show_counter -n 3
+ *     0
+ *     1
+ *     2
+ *
+ * Read: shmget(2), shmop(2), shmctl(2), ftok(3), sigtimedwait(2), stdatomic.h.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shmlab.h"
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: shm_counter [-n COUNT] [-i MS]\n");
+    exit(2);
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "shm_counter: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+/* A whole number from 1 up, or a usage error: digits only (strtol alone
+ * would accept " 5", "+5" and "-5"). */
+static long parse_positive(const char *arg)
+{
+    char *end;
+
+    if (!isdigit((unsigned char)arg[0]))
+        usage();
+    errno = 0;
+    long value = strtol(arg, &end, 10);
+    if (*end != '\0' || errno == ERANGE || value == 0)
+        usage();
+    return value;
+}
+
+/* Sleeps one tick of ms milliseconds; returns 1 if a stop signal came first. */
+static int wait_tick(const sigset_t *stop_signals, long ms)
+{
+    struct timespec tick = { .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000L };
+
+    if (sigtimedwait(stop_signals, NULL, &tick) != -1)
+        return 1;
+    if (errno != EAGAIN && errno != EINTR)      /* EAGAIN: the tick is over */
+        die("sigtimedwait");
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    long count = -1;                            /* -1: until stopped */
+    long interval_ms = COUNTER_INTERVAL_MS;
+    int opt;
+
+    while ((opt = getopt(argc, argv, "n:i:")) != -1) {
+        if (opt == 'n')
+            count = parse_positive(optarg);
+        else if (opt == 'i')
+            interval_ms = parse_positive(optarg);
+        else
+            usage();
+    }
+    if (optind != argc)
+        usage();
+
+    /* Blocked from the start: a stop signal waits for wait_tick() to take it,
+     * and cannot kill us between creating the segment and removing it. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGHUP);
+    if (sigprocmask(SIG_BLOCK, &stop_signals, NULL) == -1)
+        die("sigprocmask");
+
+    key_t key = ftok(".", COUNTER_PROJ_ID);
+    if (key == -1)
+        die("ftok .");
+    /* IPC_EXCL: a segment left by another counter is an error, never reused. */
+    int shmid = shmget(key, sizeof(struct counter_segment),
+                       IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
+    if (shmid == -1 && errno == EEXIST) {
+        fprintf(stderr, "shm_counter: a counter segment already exists in this folder "
+                "(another shm_counter? see ipcs -m)\n");
+        return 1;
+    }
+    if (shmid == -1)
+        die("shmget");
+
+    struct counter_segment *counter = shmat(shmid, NULL, 0);
+    if (counter == (void *)-1) {
+        int error = errno;
+        shmctl(shmid, IPC_RMID, NULL);
+        errno = error;
+        die("shmat");
+    }
+
+    for (unsigned long value = 0; count == -1 || value < (unsigned long)count; value++) {
+        atomic_store(&counter->value, value);
+        if (wait_tick(&stop_signals, interval_ms))
+            break;
+    }
+
+    if (shmdt(counter) == -1)
+        die("shmdt");
+    if (shmctl(shmid, IPC_RMID, NULL) == -1)
+        die("shmctl IPC_RMID");
+    return 0;
+}
