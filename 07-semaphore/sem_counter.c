@@ -1,0 +1,279 @@
+/*
+ * sem_counter -- PROCS processes add 1 to one shared counter, with a lock
+ * made of a System V semaphore, or without one to show lost updates.
+ *
+ * Usage:   sem_counter [-p PROCS] [-n ITERS] [--no-lock]
+ *
+ * The counter lives in a shared memory segment. Each of PROCS worker
+ * processes (default 4) adds 1 to it ITERS times (default 100000). With the
+ * lock, every `counter += 1` sits between p() and v() on a semaphore that
+ * starts at 1, so only one worker at a time is inside: the final value is
+ * exactly PROCS * ITERS. With --no-lock two workers can read the same value
+ * and both write back value + 1: one addition is lost. Either way the last
+ * line is `expected E, got G` and the exit status is 0.
+ *
+ * The lock is taken with SEM_UNDO: if a worker dies while it holds the lock
+ * (kill -9), the kernel undoes its p() and the others go on.
+ *
+ * Partner: none (the workers are children of this program). Both objects
+ * are IPC_PRIVATE: the children inherit their ids through fork(). The
+ * parent removes them: the segment as soon as it is attached (it lives on
+ * until the last process detaches), the semaphore set at the end, on any
+ * error and on SIGINT/SIGTERM.
+ *
+ * Example:
+ *     $ ./sem_counter -p 4 -n 10000
+ *     expected 40000, got 40000
+ *
+ * Read: semget(2), semop(2), semctl(2), shmget(2), shmat(2), sysvipc(7).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sem_lab.h"
+
+#define MAX_PROCS 1000                  /* more is a fork bomb, not a lab */
+#define MAX_ITERS 1000000000L           /* 1e9 x 1000 still fits a long long */
+
+static volatile sig_atomic_t stop_signal;   /* SIGINT or SIGTERM received */
+static int semid = -1;                      /* the parent's, to remove */
+static pid_t workers[MAX_PROCS];            /* 0 once reaped */
+static int nworkers;
+
+static void on_stop(int sig) { stop_signal = sig; }
+static void on_child(int sig) { (void)sig; }    /* only to wake sigsuspend() */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: sem_counter [-p PROCS] [-n ITERS] [--no-lock]"
+            "  (PROCS 1..%d, ITERS 1..%ld)\n", MAX_PROCS, MAX_ITERS);
+    exit(2);
+}
+
+/* Kills the workers still running and reaps them. A worker holds nothing
+ * that needs cleaning up: the kernel undoes its semaphore operations
+ * (SEM_UNDO) and detaches its segment. */
+static void stop_workers(void)
+{
+    for (int i = 0; i < nworkers; i++) {
+        if (workers[i] == 0)
+            continue;
+        kill(workers[i], SIGKILL);
+        while (waitpid(workers[i], NULL, 0) == -1 && errno == EINTR)
+            continue;
+        workers[i] = 0;
+    }
+}
+
+static void remove_semaphore(void)
+{
+    if (semid != -1 && semctl(semid, 0, IPC_RMID) == -1)
+        fprintf(stderr, "sem_counter: semctl IPC_RMID: %s\n", strerror(errno));
+    semid = -1;
+}
+
+/* The parent's failure: stop the workers, remove the set, exit 1. */
+static void die(const char *what)
+{
+    int saved = errno;
+    stop_workers();
+    remove_semaphore();
+    fprintf(stderr, "sem_counter: %s: %s\n", what, strerror(saved));
+    exit(1);
+}
+
+/* A worker's failure: the parent sees the exit status and reports it. */
+static void die_worker(const char *what)
+{
+    fprintf(stderr, "sem_counter: worker %ld: %s: %s\n", (long)getpid(), what, strerror(errno));
+    _exit(1);
+}
+
+/* Reads a count from 1 to max, digits only; anything else is a usage error. */
+static long parse_count(const char *arg, long max)
+{
+    char *end;
+    if (arg[0] < '0' || arg[0] > '9')
+        usage();
+    errno = 0;
+    long n = strtol(arg, &end, 10);
+    if (errno != 0 || *end != '\0' || n < 1 || n > max)
+        usage();
+    return n;
+}
+
+/* p(): wait until the semaphore is positive, then take 1 from it. The lock
+ * is free at 1, taken at 0. SEM_UNDO records the -1 in this process's undo
+ * list: if it dies before v(), the kernel adds the 1 back. */
+static void p(int id)
+{
+    struct sembuf op = { .sem_num = 0, .sem_op = -1, .sem_flg = SEM_UNDO };
+    while (semop(id, &op, 1) == -1)
+        if (errno != EINTR)             /* EINTR: stopped (Ctrl-Z) and continued */
+            die_worker("semop p");
+}
+
+/* v(): give the 1 back, waking one waiting process. */
+static void v(int id)
+{
+    struct sembuf op = { .sem_num = 0, .sem_op = +1, .sem_flg = SEM_UNDO };
+    while (semop(id, &op, 1) == -1)
+        if (errno != EINTR)
+            die_worker("semop v");
+}
+
+/* One worker's whole job. `volatile` makes every += a real load and store
+ * of the shared counter, as in a program that does real work in between;
+ * without it the compiler may add ITERS at once and hide the race. */
+static void work(volatile long long *counter, long iters, bool lock)
+{
+    for (long i = 0; i < iters; i++) {
+        if (lock)
+            p(semid);
+        *counter += 1;                  /* the critical section */
+        if (lock)
+            v(semid);
+    }
+}
+
+/* Reaps the workers that have ended; returns how many failed. */
+static int reap_workers(int *running)
+{
+    int failed = 0, status;
+    pid_t pid;
+
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        for (int i = 0; i < nworkers; i++)
+            if (workers[i] == pid)
+                workers[i] = 0;
+        (*running)--;
+        if (WIFSIGNALED(status)) {
+            fprintf(stderr, "sem_counter: worker %ld killed by signal %d\n",
+                    (long)pid, WTERMSIG(status));
+            failed++;
+        } else if (WEXITSTATUS(status) != 0) {
+            failed++;                   /* it has said why */
+        }
+    }
+    if (pid == -1 && errno != ECHILD && errno != EINTR)
+        die("waitpid");
+    return failed;
+}
+
+int main(int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        { "no-lock", no_argument, NULL, 'L' },
+        { NULL, 0, NULL, 0 },
+    };
+    long procs = 4, iters = 100000;
+    bool lock = true;
+    int opt;
+
+    opterr = 0;                         /* our usage line says it all */
+    while ((opt = getopt_long(argc, argv, "p:n:", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'p': procs = parse_count(optarg, MAX_PROCS); break;
+        case 'n': iters = parse_count(optarg, MAX_ITERS); break;
+        case 'L': lock = false; break;
+        default: usage();
+        }
+    }
+    if (optind != argc)
+        usage();
+
+    /* SIGINT, SIGTERM and SIGCHLD are blocked except inside sigsuspend(),
+     * so none can slip in between "are all workers done?" and the wait. */
+    sigset_t blocked, orig_mask;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &blocked, &orig_mask) == -1)
+        die("sigprocmask");
+    struct sigaction sa = { .sa_handler = on_stop };
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1)
+        die("sigaction");
+    sa.sa_handler = on_child;
+    if (sigaction(SIGCHLD, &sa, NULL) == -1)
+        die("sigaction SIGCHLD");
+
+    /* IPC_PRIVATE always makes a new object; only our children will know its id. */
+    int shmid = shmget(IPC_PRIVATE, sizeof(long long), SEM_PERMS);
+    if (shmid == -1)
+        die("shmget");
+    volatile long long *counter = shmat(shmid, NULL, 0);
+    if (counter == (void *)-1) {
+        int saved = errno;
+        shmctl(shmid, IPC_RMID, NULL);
+        errno = saved;
+        die("shmat");
+    }
+    /* Marked for removal now, the segment lives until its last process
+     * detaches: nothing is left behind however this run ends. */
+    if (shmctl(shmid, IPC_RMID, NULL) == -1)
+        die("shmctl IPC_RMID");
+    *counter = 0;
+
+    semid = semget(IPC_PRIVATE, 1, SEM_PERMS);
+    if (semid == -1)
+        die("semget");
+    /* A new set's values are unspecified by POSIX: set the lock free (1)
+     * before any worker exists, so there is no initialisation race here. */
+    union semun arg = { .val = 1 };
+    if (semctl(semid, 0, SETVAL, arg) == -1)
+        die("semctl SETVAL");
+
+    fflush(stdout);
+    for (nworkers = 0; nworkers < procs; nworkers++) {
+        pid_t pid = fork();
+        if (pid == -1)
+            die("fork");
+        if (pid == 0) {
+            /* A worker just dies of SIGINT/SIGTERM; the parent cleans up. */
+            if (signal(SIGINT, SIG_DFL) == SIG_ERR || signal(SIGTERM, SIG_DFL) == SIG_ERR)
+                die_worker("signal");
+            if (sigprocmask(SIG_SETMASK, &orig_mask, NULL) == -1)
+                die_worker("sigprocmask");
+            work(counter, iters, lock);
+            _exit(0);
+        }
+        workers[nworkers] = pid;
+    }
+
+    int running = nworkers, failed = 0;
+    for (;;) {
+        failed += reap_workers(&running);
+        if (running == 0 || stop_signal)
+            break;
+        sigsuspend(&orig_mask);         /* returns after a handler ran */
+    }
+    if (stop_signal) {
+        stop_workers();
+        remove_semaphore();
+        fprintf(stderr, "sem_counter: stopped by signal %d; workers stopped, objects removed\n",
+                (int)stop_signal);
+        return 128 + stop_signal;
+    }
+    remove_semaphore();
+
+    printf("expected %lld, got %lld\n", (long long)procs * iters, *counter);
+    if (failed > 0) {
+        fprintf(stderr, "sem_counter: %d of %ld workers did not finish\n", failed, procs);
+        return 1;
+    }
+    return 0;
+}
