@@ -1,0 +1,48 @@
+/*
+ * fifo_create -- make a named pipe (FIFO), as seed 000 §2 does.
+ *
+ * Usage:   fifo_create PATH
+ *
+ * A FIFO is a pipe with a name in the file system: any process that knows the
+ * name (and has the permission) can open it, so unrelated programs can talk
+ * through it. mkfifo() only makes the name; nothing flows until one process
+ * opens it for reading and another for writing.
+ *
+ * The seed made /tmp/my_fifo with mode 0777 and printed nothing when mkfifo()
+ * failed. Here the mode is 0600 (fifo.h), and a failure, such as a PATH that
+ * already exists, is reported with the name.
+ *
+ * Partner: fifo_producer and fifo_consumer use the FIFO; fifo_consumer removes
+ * it when the transfer is over (or rm PATH).
+ *
+ * Example:
+ *     $ ./fifo_create my_fifo
+ *     FIFO created
+ *
+ * Read: mkfifo(3), fifo(7), umask(2).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fifo.h"
+
+int main(int argc, char *argv[])
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: fifo_create PATH\n");
+        return 2;
+    }
+
+    /* The mode is filtered by the umask; 0600 survives any usual umask. */
+    if (mkfifo(argv[1], FIFO_MODE) == -1) {
+        fprintf(stderr, "fifo_create: mkfifo %s: %s\n", argv[1], strerror(errno));
+        return 1;
+    }
+    printf("FIFO created\n");
+    return 0;
+}
