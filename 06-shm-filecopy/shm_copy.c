@@ -1,0 +1,486 @@
+/*
+ * shm_copy -- copy a file through shared memory (seed 000 §4.2, process1).
+ *
+ * Usage:   shm_copy [-b CHUNK] SRC DST
+ *
+ * Makes a shared memory segment, forks, and the child execs
+ * shm_copy_reader with the segment's id as its argument. This process
+ * reads SRC chunk by chunk (CHUNK bytes, default 64 KiB) into the segment
+ * and sends each chunk's length on a message queue; the reader writes the
+ * chunks to a temporary file beside DST, which becomes DST (rename) only
+ * once the whole file has arrived. A length of 0 marks the end of the file.
+ *
+ *     shm_copy --- read SRC ---> [ segment: RING_SLOTS slots of CHUNK ] ---> shm_copy_reader --> DST
+ *        |  <------------- lengths and "slots free" (message queue) ------------->  |
+ *        '  <---------------- SIGUSR1: "I emptied slots" --------------------------'
+ *
+ * The seed's protocol moved one chunk at a time, with a message and two
+ * signals per chunk (and kill() then pause(), which can lose a signal and
+ * hang both sides). Here the segment holds RING_SLOTS chunks, so reading
+ * SRC and writing DST overlap; the reader sleeps in msgrcv() until a length
+ * arrives, and the writer sleeps in sigsuspend() until the reader's SIGUSR1,
+ * the reader's death (SIGCHLD) or a stop signal: the signals are blocked
+ * from the moment it checks the queue until sigsuspend() unblocks them, so
+ * none is lost.
+ *
+ * Partner: shm_copy_reader, found beside this program (/proc/self/exe).
+ * IPC objects: this program creates the segment (IPC_PRIVATE, id passed to
+ * the reader) and the queue (ftok(".", LENGTH_QUEUE_PROJ_ID)), both 0600
+ * and exclusive, and removes both on success, on failure, and on SIGINT,
+ * SIGTERM or SIGHUP (then it dies of that signal). If the reader dies, it
+ * notices at once (SIGCHLD), removes the partial copy and exits 1.
+ *
+ * Example:
+ *     $ ./shm_copy notes.txt copy.txt
+ *     my(write) pid is 4711
+ *     my child pid is 4712
+ *     my parent pid is 4711
+ *     my(read) pid is 4712
+ *     copied 1234 bytes
+ *
+ * Read: shmget(2), shmop(2), shmctl(2), msgget(2), msgop(2), ftok(3),
+ * sigsuspend(2), sigaction(2), fork(2), execve(2), waitpid(2), mkstemp(3),
+ * rename(2).
+ */
+#define _GNU_SOURCE                     /* IPC_INFO and struct shminfo (Linux) */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filecopy.h"
+
+static volatile sig_atomic_t reader_ended;      /* SIGCHLD came */
+static volatile sig_atomic_t stop_signal;       /* SIGINT, SIGTERM or SIGHUP came */
+
+/* Only sets a flag; SIGUSR1 needs a handler too, or it would kill us. */
+static void on_signal(int sig)
+{
+    if (sig == SIGCHLD)
+        reader_ended = 1;
+    else if (sig != SIGUSR1)
+        stop_signal = sig;
+}
+
+static void warn(const char *what, const char *name)
+{
+    fprintf(stderr, "shm_copy: %s%s%s: %s\n", what, name ? " " : "", name ? name : "",
+            strerror(errno));
+}
+
+static void die(const char *what, const char *name)
+{
+    warn(what, name);
+    exit(1);
+}
+
+/* The largest CHUNK: RING_SLOTS chunks must fit in one segment (SHMMAX). */
+static size_t largest_chunk(void)
+{
+    struct shminfo info;
+
+    if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info) == -1)
+        die("shmctl IPC_INFO", NULL);
+    return info.shmmax / RING_SLOTS;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: shm_copy [-b CHUNK] SRC DST\n"
+            "       CHUNK: bytes per chunk, 1 to %zu (default %d)\n",
+            largest_chunk(), CHUNK_DEFAULT);
+    exit(2);
+}
+
+/* CHUNK from -b: digits only, 1 to largest_chunk(). */
+static size_t parse_chunk(const char *arg)
+{
+    char *end;
+
+    if (arg[0] < '0' || arg[0] > '9')
+        usage();
+    errno = 0;
+    unsigned long long chunk = strtoull(arg, &end, 10);
+    if (*end != '\0' || errno == ERANGE || chunk == 0 || chunk > largest_chunk())
+        usage();
+    return (size_t)chunk;
+}
+
+/* Puts the path of shm_copy_reader, in this executable's folder, into path. */
+static void partner_path(char *path, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (len == -1)
+        die("readlink", "/proc/self/exe");
+    exe[len] = '\0';
+    if (snprintf(path, size, "%s/shm_copy_reader", dirname(exe)) >= (int)size) {
+        fprintf(stderr, "shm_copy: path of shm_copy_reader too long\n");
+        exit(1);
+    }
+}
+
+/* Opens SRC, which must be a regular file, before anything is created. */
+static int open_source(const char *src, struct stat *st)
+{
+    int fd = open(src, O_RDONLY | O_CLOEXEC);   /* not inherited by the reader */
+
+    if (fd == -1)
+        die("open", src);
+    if (fstat(fd, st) == -1)
+        die("stat", src);
+    if (!S_ISREG(st->st_mode)) {
+        fprintf(stderr, "shm_copy: %s: not a regular file\n", src);
+        exit(1);
+    }
+    return fd;
+}
+
+/*
+ * Refuses a DST that is SRC under another name (the same device and inode:
+ * a symbolic or hard link) or that exists and is not a regular file (a
+ * directory, FIFO or device). Returns the permissions for the copy: those
+ * of the DST it replaces, else SRC's less the umask, as cp does.
+ */
+static mode_t check_destination(const char *src, const char *dst, const struct stat *src_st)
+{
+    struct stat st;
+
+    if (stat(dst, &st) == -1) {
+        if (errno != ENOENT)
+            die("stat", dst);
+        mode_t mask = umask(0);
+        umask(mask);
+        return src_st->st_mode & 0777 & ~mask;
+    }
+    if (st.st_dev == src_st->st_dev && st.st_ino == src_st->st_ino) {
+        fprintf(stderr, "shm_copy: %s and %s are the same file\n", src, dst);
+        exit(1);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "shm_copy: %s: exists and is not a regular file\n", dst);
+        exit(1);
+    }
+    return st.st_mode & 0777;
+}
+
+/*
+ * Creates the empty file that the reader fills, .NAME.XXXXXX beside DST
+ * (mkstemp picks a name no other file has). Renaming it to DST at the end
+ * replaces DST in one step: DST is never seen half written, and a failed
+ * copy leaves an old DST as it was.
+ */
+static void make_temporary(const char *dst, mode_t mode, char *tmp, size_t size)
+{
+    char dir[PATH_MAX], base[PATH_MAX];
+
+    if (snprintf(dir, sizeof dir, "%s", dst) >= (int)sizeof dir ||
+        snprintf(base, sizeof base, "%s", dst) >= (int)sizeof base ||
+        snprintf(tmp, size, "%s/.%s.XXXXXX", dirname(dir), basename(base)) >= (int)size) {
+        fprintf(stderr, "shm_copy: %s: name too long\n", dst);
+        exit(1);
+    }
+    int fd = mkstemp(tmp);
+    if (fd == -1)
+        die("create", tmp);
+    if (fchmod(fd, mode) == -1 || close(fd) == -1) {
+        warn("set up", tmp);
+        unlink(tmp);
+        exit(1);
+    }
+}
+
+/* Catches the signals the writer waits for; a handler only sets a flag. */
+static int catch_signals(void)
+{
+    const int signals[] = { SIGUSR1, SIGCHLD, SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        sa.sa_flags = SA_RESTART | (signals[i] == SIGCHLD ? SA_NOCLDSTOP : 0);
+        if (sigaction(signals[i], &sa, NULL) == -1) {
+            warn("sigaction", NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Forks; the child execs the reader with the segment id and the file to fill. */
+static pid_t start_reader(const char *reader, int shmid, const char *tmp)
+{
+    char id[16];
+
+    snprintf(id, sizeof id, "%d", shmid);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == -1) {
+        warn("fork", NULL);
+        return -1;
+    }
+    if (pid == 0) {
+        execl(reader, "shm_copy_reader", id, tmp, (char *)NULL);
+        fprintf(stderr, "shm_copy: exec %s: %s\n", reader, strerror(errno));
+        _exit(127);
+    }
+    return pid;
+}
+
+/*
+ * Sleeps until the reader reports emptied slots (a FREE_MSG, then SIGUSR1)
+ * and returns how many; returns 0 if the reader ended or a stop signal came.
+ * Block, check, sigsuspend(): a SIGUSR1 sent after the check stays pending
+ * and ends sigsuspend() at once. (The seed's kill() then pause() lost it.)
+ */
+static size_t wait_for_reader(int msqid)
+{
+    sigset_t wake, old;
+    struct length_msg msg;
+    size_t slots = 0;
+
+    sigemptyset(&wake);
+    sigaddset(&wake, SIGUSR1);
+    sigaddset(&wake, SIGCHLD);
+    sigaddset(&wake, SIGINT);
+    sigaddset(&wake, SIGTERM);
+    sigaddset(&wake, SIGHUP);
+    sigprocmask(SIG_BLOCK, &wake, &old);
+    while (!reader_ended && !stop_signal) {
+        if (msgrcv(msqid, &msg, LENGTH_MSG_SIZE, FREE_MSG, IPC_NOWAIT) != -1) {
+            if (msg.len == 0 || msg.len > RING_SLOTS) {
+                fprintf(stderr, "shm_copy: bad message from the reader: %zu slots free\n",
+                        msg.len);
+                break;
+            }
+            slots = msg.len;
+            break;
+        }
+        if (errno != ENOMSG) {
+            warn("msgrcv", NULL);
+            break;
+        }
+        sigsuspend(&old);               /* returns once a handler has run */
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return slots;
+}
+
+static int send_length(int msqid, size_t len)
+{
+    struct length_msg msg = { .mtype = LENGTH_MSG, .len = len };
+
+    while (msgsnd(msqid, &msg, LENGTH_MSG_SIZE, 0) == -1) {
+        if (errno != EINTR || reader_ended || stop_signal) {
+            warn("msgsnd", NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Reads SRC into the ring, chunk i into slot i % RING_SLOTS, and sends each
+ * chunk's length; the last length is 0. A slot is reused only after the
+ * reader has reported it empty. Returns the bytes sent, or -1.
+ */
+static off_t send_file(int src_fd, const char *src, char *ring, size_t chunk, int msqid)
+{
+    size_t free_slots = RING_SLOTS, slot = 0;
+    off_t total = 0;
+    ssize_t n;
+
+    do {
+        if (free_slots == 0)
+            free_slots = wait_for_reader(msqid);
+        if (free_slots == 0 || reader_ended || stop_signal)
+            return -1;
+        /* One read() per chunk: a short one makes a shorter chunk, since
+         * the length travels with it. No strcpy(): the data may hold NULs. */
+        do
+            n = read(src_fd, ring + slot * chunk, chunk);
+        while (n == -1 && errno == EINTR);
+        if (n == -1) {
+            warn("read", src);
+            return -1;
+        }
+        if (send_length(msqid, (size_t)n) == -1)
+            return -1;
+        total += n;
+        slot = (slot + 1) % RING_SLOTS;
+        free_slots--;
+    } while (n > 0);
+    return total;
+}
+
+/*
+ * Collects the reader. After the whole file was sent, waits until it exits
+ * (it does at the end marker); if the copy failed or a stop signal came,
+ * stops it first. Returns 0 only if it wrote the whole file and exited 0.
+ */
+static int collect_reader(pid_t reader, int msqid, int sent_all)
+{
+    int status;
+
+    if (sent_all)
+        while (wait_for_reader(msqid) > 0)
+            ;                           /* emptied slots: no longer needed */
+    int ended_alone = reader_ended;
+    if (!ended_alone && kill(reader, SIGTERM) == -1)
+        warn("kill", "shm_copy_reader");
+    while (waitpid(reader, &status, 0) == -1) {
+        if (errno != EINTR) {
+            warn("waitpid", NULL);
+            return -1;
+        }
+    }
+    if (!ended_alone)
+        return -1;                      /* we stopped it: the copy failed */
+    if (WIFSIGNALED(status)) {
+        fprintf(stderr, "shm_copy: shm_copy_reader was killed by signal %d (%s)\n",
+                WTERMSIG(status), strsignal(WTERMSIG(status)));
+        return -1;
+    }
+    if (WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "shm_copy: shm_copy_reader failed (exit status %d)\n",
+                WEXITSTATUS(status));
+        return -1;
+    }
+    if (!sent_all) {
+        fprintf(stderr, "shm_copy: shm_copy_reader ended before the end of the file\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks that the file the reader wrote holds every byte that was sent. */
+static int check_size(const char *tmp, off_t total)
+{
+    struct stat st;
+
+    if (stat(tmp, &st) == -1) {
+        warn("stat", tmp);
+        return -1;
+    }
+    if (st.st_size != total) {
+        fprintf(stderr, "shm_copy: %s holds %jd bytes, not %jd\n", tmp,
+                (intmax_t)st.st_size, (intmax_t)total);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    size_t chunk = CHUNK_DEFAULT;
+    int opt;
+
+    while ((opt = getopt(argc, argv, "b:")) != -1) {
+        if (opt != 'b')
+            usage();
+        chunk = parse_chunk(optarg);
+    }
+    if (argc - optind != 2)
+        usage();
+    const char *src = argv[optind], *dst = argv[optind + 1];
+
+    char reader_path[PATH_MAX], tmp[PATH_MAX];
+    struct stat src_st;
+    int ok = 0, msqid, shmid;
+    char *ring;
+    pid_t reader;
+    off_t total = -1;
+
+    /* Everything that can be refused is checked before anything is made. */
+    partner_path(reader_path, sizeof reader_path);
+    int src_fd = open_source(src, &src_st);
+    mode_t mode = check_destination(src, dst, &src_st);
+    make_temporary(dst, mode, tmp, sizeof tmp);
+
+    key_t queue_key = ftok(".", LENGTH_QUEUE_PROJ_ID);
+    key_t segment_key = ftok(".", SEGMENT_PROJ_ID);
+    if (queue_key == -1 || segment_key == -1) {
+        warn("ftok", ".");
+        goto remove_temporary;
+    }
+    /* IPC_EXCL: a second shm_copy in this folder fails here instead of
+     * sharing (and stealing from) the first one's objects. */
+    msqid = msgget(queue_key, IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
+    if (msqid == -1) {
+        warn("msgget", errno == EEXIST ? "(is another shm_copy running in this folder?)" : NULL);
+        goto remove_temporary;
+    }
+    shmid = shmget(segment_key, RING_SLOTS * chunk, IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
+    if (shmid == -1) {
+        warn("shmget", errno == EEXIST ? "(is another shm_copy running in this folder?)" : NULL);
+        goto remove_queue;
+    }
+    ring = shmat(shmid, NULL, 0);
+    if (ring == (void *)-1) {
+        warn("shmat", NULL);
+        goto remove_segment;
+    }
+    if (catch_signals() == -1)
+        goto detach;
+
+    printf("my(write) pid is %d\n", (int)getpid());
+    reader = start_reader(reader_path, shmid, tmp);
+    if (reader == -1)
+        goto detach;
+    printf("my child pid is %d\n", (int)reader);
+    fflush(stdout);                     /* before the reader can print */
+
+    total = send_file(src_fd, src, ring, chunk, msqid);
+    if (collect_reader(reader, msqid, total != -1) == 0 && check_size(tmp, total) == 0)
+        ok = 1;
+
+detach:
+    if (shmdt(ring) == -1) {
+        warn("shmdt", NULL);
+        ok = 0;
+    }
+remove_segment:
+    if (shmctl(shmid, IPC_RMID, NULL) == -1) {
+        warn("shmctl IPC_RMID", NULL);
+        ok = 0;
+    }
+remove_queue:
+    if (msgctl(msqid, IPC_RMID, NULL) == -1) {
+        warn("msgctl IPC_RMID", NULL);
+        ok = 0;
+    }
+remove_temporary:
+    if (stop_signal)
+        ok = 0;                         /* interrupted: no DST, even if complete */
+    if (ok && rename(tmp, dst) == -1) {
+        warn("rename to", dst);
+        ok = 0;
+    }
+    if (!ok && unlink(tmp) == -1)
+        warn("unlink", tmp);
+    close(src_fd);
+
+    if (stop_signal) {                  /* cleaned up: now die of it, as the shell expects */
+        signal(stop_signal, SIG_DFL);
+        raise(stop_signal);
+    }
+    if (!ok)
+        return 1;
+    printf("copied %jd bytes\n", (intmax_t)total);
+    return 0;
+}
