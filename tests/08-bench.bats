@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# 08-bench: ipc_bench, the benchmark of every mechanism (issue 8). The tests
+# run its quick mode and check the shape and sanity of what it prints and
+# writes, never the timings themselves.
+
+load test_helper
+
+setup()    { lab_setup 08-bench; }
+teardown() { lab_teardown; }
+
+MECHANISMS=(pipe fifo msgqueue shm_sem shm_signal shm_spin socketpair memcpy)
+SIZES=(64 4096 65536 1048576)   # the throughput columns, then median and p99
+
+# The quick mode, smaller still under valgrind (which makes every message,
+# and every look of a spinning process, 50 times slower).
+quick() {
+    if [ -n "${IPC_LABS_VALGRIND:-}" ]; then
+        echo -q -r 1 -k 64 -n 20
+    else
+        echo -q
+    fi
+}
+
+# The largest message a System V queue takes on this machine.
+msg_limit() {
+    local max mnb
+    max=$(cat /proc/sys/kernel/msgmax) mnb=$(cat /proc/sys/kernel/msgmnb)
+    echo $((max < mnb ? max : mnb))
+}
+
+positive_number() {
+    [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v x="$1" 'BEGIN { exit !(x > 0) }'
+}
+
+# table_row NAME: the row of the table in $output that starts with NAME.
+table_row() {
+    local rows
+    rows=$(grep -E "^$1[[:space:]]" <<<"$output")
+    [ "$(grep -c . <<<"$rows")" -eq 1 ] || fail "expected one row for $1, got: '$rows'"
+    echo "$rows"
+}
+
+# assert_figures NAME FIELD...: six figures, each a positive number; only a
+# message queue may show '-' for a size over the system's limit.
+assert_figures() {
+    local name=$1 i
+    shift
+    [ $# -eq 6 ] || fail "$name: expected 6 figures, got $#: $*"
+    local figures=("$@")
+    for i in 0 1 2 3 4 5; do
+        positive_number "${figures[i]}" && continue
+        if [ "$name" = msgqueue ] && [ $i -lt 4 ] && [ "${SIZES[i]}" -gt "$(msg_limit)" ] &&
+           [[ ${figures[i]} =~ ^(-|NA|)$ ]]; then
+            continue
+        fi
+        fail "$name: figure $((i + 1)) is '${figures[i]}', not a positive number"
+    done
+}
+
+# csv_file: the path after "CSV: " in $output.
+csv_file() {
+    local path
+    path=$(sed -n 's/^CSV: //p' <<<"$output")
+    [ -n "$path" ] || fail "no 'CSV: PATH' line in the output"
+    echo "$path"
+}
+
+@test "08-bench: ipc_bench -q prints a row of positive figures for every mechanism" {
+    run --separate-stderr bounded ipc_bench $(quick)
+    assert_success
+    for name in "${MECHANISMS[@]}"; do
+        read -r -a fields <<<"$(table_row "$name")"
+        assert_equal "${fields[0]}" "$name"
+        assert_figures "$name" "${fields[@]:1}"
+    done
+}
+
+@test "08-bench: a queue's sizes over msgmax are explained, not left blank" {
+    run --separate-stderr bounded ipc_bench $(quick) -m msgqueue
+    assert_success
+    read -r -a fields <<<"$(table_row msgqueue)"
+    assert_figures msgqueue "${fields[@]:1}"
+    if [[ " ${fields[*]:1:4} " == *' - '* ]]; then
+        assert_output --partial msgmax
+    fi
+}
+
+@test "08-bench: the CSV file has the table's rows and figures" {
+    run --separate-stderr bounded ipc_bench $(quick)
+    assert_success
+    csv=$(csv_file)
+    assert [ -f "$csv" ]
+    mapfile -t lines < "$csv"
+    assert_equal "${#lines[@]}" $((1 + ${#MECHANISMS[@]}))
+    [[ ${lines[0]} == mechanism,* ]] || fail "no heading line: ${lines[0]}"
+    for i in "${!MECHANISMS[@]}"; do
+        name=${MECHANISMS[i]}
+        IFS=, read -r -a cells <<<"${lines[i + 1]}"
+        assert_equal "${cells[0]}" "$name"
+        assert_figures "$name" "${cells[@]:1}"
+        read -r -a fields <<<"$(table_row "$name")"
+        for j in 1 2 3 4 5 6; do
+            table=${fields[j]} cell=${cells[j]}
+            if ! positive_number "$table"; then
+                ! positive_number "$cell" || fail "$name: '$table' in the table, '$cell' in the CSV"
+                continue
+            fi
+            # The same figure, perhaps rounded differently.
+            awk -v a="$table" -v b="$cell" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.01 * a) }' ||
+                fail "$name: $table in the table, $cell in the CSV"
+        done
+    done
+}
+
+@test "08-bench: -m measures only the mechanisms listed, in the table and the CSV" {
+    run --separate-stderr bounded ipc_bench $(quick) -m memcpy,pipe -o two.csv
+    assert_success
+    assert_equal "$(csv_file)" two.csv
+    rows=$(grep -cE "^($(IFS='|'; echo "${MECHANISMS[*]}"))[[:space:]]" <<<"$output")
+    assert_equal "$rows" 2
+    table_row pipe >/dev/null
+    table_row memcpy >/dev/null
+    assert_equal "$(cut -d, -f1 two.csv | tail -n +2 | sort | tr '\n' ' ')" 'memcpy pipe '
+}
+
+@test "08-bench: a quick run leaves no IPC object, FIFO or temporary file behind" {
+    export TMPDIR=$WORK
+    run --separate-stderr bounded ipc_bench $(quick) -o out.csv -p out.png
+    assert_success
+    assert_equal "$(work_ipc_objects)" ''
+    assert_equal "$(find . -mindepth 1 ! -name out.csv ! -name out.png)" ''
+    assert_equal "$(find "$BATS_TEST_TMPDIR" -type p)" ''
+}
+
+@test "08-bench: without gnuplot it says there is no chart, and still writes the CSV" {
+    # A PATH with the programs (and valgrind, for the memcheck run) but no gnuplot.
+    mkdir "$BATS_TEST_TMPDIR/tools"
+    if [ -n "${IPC_LABS_VALGRIND:-}" ]; then
+        ln -s "$(command -v valgrind)" "$BATS_TEST_TMPDIR/tools/valgrind"
+    fi
+    run --separate-stderr bounded env PATH="$LAB_BIN:$BATS_TEST_TMPDIR/tools" \
+        ipc_bench $(quick) -m pipe -o pipe.csv -p pipe.png
+    assert_success
+    assert [ -f pipe.csv ]
+    assert [ ! -e pipe.png ]
+    [[ "$output$stderr" == *gnuplot*not*installed* ]] || fail "no note that gnuplot is missing: $output $stderr"
+}
+
+@test "08-bench: with gnuplot installed it draws the chart as a PNG file" {
+    command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+    run --separate-stderr bounded ipc_bench $(quick) -m pipe,memcpy -o chart.csv -p chart.png
+    assert_success
+    assert [ -s chart.png ]
+    assert_equal "$(head -c 4 chart.png | od -An -c | tr -d ' ')" '211PNG'
+}
+
+@test "08-bench: bad options print usage and exit 2, measuring nothing" {
+    for args in '-x' '-r 0' '-r abc' '-r -1' '-r 1x' '-k 0' '-n' '-n 2.5' '-m nosuch' '-m pipe,' \
+                '-m pipe,,fifo' 'extra'; do
+        run --separate-stderr bounded ipc_bench $args
+        assert_failure 2
+        [[ $stderr == usage:\ ipc_bench* ]] || fail "'$args': $stderr"
+        assert_output ''
+    done
+    run --separate-stderr bounded ipc_bench -o ''
+    assert_failure 2
+    assert [ ! -e ipc_bench.csv ]
+}
+
+# bench_pid PID: the ipc_bench process that start_bg started as PID. (Below
+# PID come a subshell and timeout, and under valgrind a wrapper script;
+# walk down the first children until a process that is none of those.)
+bench_pid() {
+    local pid=$1 children deadline=$((SECONDS + LAB_TIMEOUT))
+    while [ $SECONDS -le $deadline ]; do
+        case $(cat "/proc/$pid/comm" 2>/dev/null) in
+            '') return 1 ;;
+            bash | sh | timeout) ;;
+            *) echo "$pid"; return 0 ;;
+        esac
+        children=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
+        if [ -n "$children" ]; then
+            pid=${children%% *}
+        else
+            sleep 0.01
+        fi
+    done
+    return 1
+}
+
+@test "08-bench: SIGTERM in the middle of a run removes its semaphores and shared memory" {
+    start_bg bench ipc_bench -m shm_sem
+    wait_until eval '[ -n "$(work_ipc_objects | grep "^s ")" ]'
+    kill -TERM "$(bench_pid "$BG_PID")"
+    status=0
+    wait_bg "$BG_PID" || status=$?
+    assert_equal "$status" 143
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "08-bench: SIGINT in the middle of a run removes its message queue" {
+    start_bg bench ipc_bench -m msgqueue
+    wait_until eval '[ -n "$(work_ipc_objects | grep "^q ")" ]'
+    kill -INT "$(bench_pid "$BG_PID")"
+    status=0
+    wait_bg "$BG_PID" || status=$?
+    assert_equal "$status" 130
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "08-bench: SIGINT while waiting on signals (shm_signal) still cleans up" {
+    start_bg bench ipc_bench -m shm_signal
+    wait_until eval '[ -n "$(work_ipc_objects | grep "^m ")" ]'
+    kill -INT "$(bench_pid "$BG_PID")"
+    status=0
+    wait_bg "$BG_PID" || status=$?
+    assert_equal "$status" 130
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+# kill_child PROGRAM: kills PROGRAM's measuring child, if it has one at the
+# moment; succeeds once PROGRAM has ended (so that a child that was between
+# two tests is no excuse: the next one is killed too).
+kill_child() {
+    local children
+    [ -e "/proc/$1" ] || return 0
+    children=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+    [ -z "$children" ] || kill -KILL $children 2>/dev/null
+    return 1
+}
+
+@test "08-bench: when the measuring child is killed, ipc_bench says so, exits 1 and cleans up" {
+    for mechanism in msgqueue shm_sem shm_spin pipe; do
+        start_bg "bench-$mechanism" ipc_bench -m "$mechanism"
+        program=$(bench_pid "$BG_PID")
+        if [ "$mechanism" != pipe ]; then
+            wait_until eval '[ -n "$(work_ipc_objects)" ]'
+        fi
+        wait_until kill_child "$program"
+        status=0
+        wait_bg "$BG_PID" || status=$?
+        assert_equal "$status" 1
+        [ -n "$(bg_err "bench-$mechanism")" ] || fail "$mechanism: no message on stderr"
+        assert_equal "$(work_ipc_objects)" ''
+    done
+}
+
+@test "08-bench: the README's transcripts match the programs" {
+    check_readme "$LAB_SRC/README.md"
+}
