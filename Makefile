@@ -10,7 +10,8 @@ LABS := $(patsubst %/Makefile,%,$(sort $(wildcard [0-9][0-9]-*/Makefile)))
 SANITIZE_DIR  := build/sanitize
 SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo stress help
+.PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo stress help \
+        grade handout autograding test-grading
 
 all: $(LABS)
 
@@ -49,6 +50,25 @@ stress: all
 	    [ ! -f $$lab/stress.sh ] || $(MAKE) -s --no-print-directory -C $$lab stress || exit 1; \
 	done
 
+# Grading (see README.md, "Grading"): points per lab from grading/points,
+# results (TAP, JUnit XML, results.json) in grading/results or RESULTS=DIR.
+# make grade            every lab, Score: X/Y last      make grade LAB=02
+grade:
+	@grading/grade $(if $(RESULTS),-o '$(RESULTS)') $(LAB)
+
+# make handout DEST=DIR   the students' copy, solutions replaced by TODO stubs
+handout:
+	@grading/handout '$(DEST)'
+
+# Writes .github/classroom/autograding.json: one GitHub Classroom test per lab.
+autograding:
+	grading/autograding > .github/classroom/autograding.json.new
+	mv .github/classroom/autograding.json.new .github/classroom/autograding.json
+
+# The grading kit's own tests (not part of make test).
+test-grading:
+	tests/run tests/grading.bats
+
 # For clangd: records every compiler call of a clean build.
 compile_commands.json: $(wildcard */*.c */*.h) lab.mk
 	$(MAKE) clean
@@ -68,6 +88,10 @@ help:
 	@echo 'make test         run the test suite (LAB=02: one lab)'
 	@echo 'make memcheck     the suite with every program under valgrind'
 	@echo 'make sanitize     the suite against ASan+UBSan builds'
+	@echo 'make grade        grade the labs: points per lab, Score: X/Y (LAB=02: one lab)'
+	@echo "make handout DEST=DIR   a students' copy, the solutions taken out"
+	@echo 'make autograding  write .github/classroom/autograding.json for GitHub Classroom'
+	@echo "make test-grading run the grading kit's own tests"
 	@echo 'make clean        remove what the build made'
 	@echo 'make clean-ipc    remove IPC objects and FIFOs left by a crashed run'
 	@echo 'make compile_commands.json   compilation database for clangd (needs bear)'
