@@ -1,0 +1,115 @@
+/*
+ * msgq_send -- put one message on this folder's queue.
+ *
+ * Usage:   msgq_send [-n] TYPE TEXT
+ *
+ * Sends TEXT (without a '\0') as one message of type TYPE, a positive number,
+ * to the queue that msgq_send, msgq_recv and msgq_ctl share in the current
+ * folder, creating the queue (0600) if it is missing. msgsnd() waits while
+ * the queue is full; with -n (IPC_NOWAIT) it fails at once instead. TEXT may
+ * be at most msgmax bytes, the system's limit for one message, which this
+ * program asks the kernel for (msgctl IPC_INFO) before it creates anything.
+ *
+ * Partner: msgq_recv takes the messages, msgq_ctl shows and removes the
+ * queue. The queue (key ftok(".", MSGQ_PROJ_ID)) outlives the programs: it
+ * stays, messages and all, until `msgq_ctl rm` (or ipcrm).
+ *
+ * Example:
+ *     $ ./msgq_send 1 hello
+ *     $ ./msgq_recv
+ *     1 hello
+ *
+ * Read: msgop(2), msgget(2), msgctl(2) for IPC_INFO, ftok(3).
+ */
+#define _GNU_SOURCE                     /* struct msginfo and IPC_INFO */
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <unistd.h>
+
+#include "person.h"
+
+static void die(const char *what)
+{
+    fprintf(stderr, "msgq_send: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: msgq_send [-n] TYPE TEXT\n");
+    exit(2);
+}
+
+/* TYPE: digits only, 1 to LONG_MAX (the kernel refuses types below 1). */
+static long parse_type(const char *arg)
+{
+    char *end;
+
+    if (!isdigit((unsigned char)arg[0]))
+        usage();
+    errno = 0;
+    long type = strtol(arg, &end, 10);
+    if (*end != '\0' || errno == ERANGE || type < 1)
+        usage();
+    return type;
+}
+
+int main(int argc, char *argv[])
+{
+    int flags = 0;
+    int opt;
+
+    while ((opt = getopt(argc, argv, "n")) != -1) {
+        if (opt != 'n')
+            usage();
+        flags |= IPC_NOWAIT;
+    }
+    if (argc - optind != 2)
+        usage();
+    long type = parse_type(argv[optind]);
+    const char *text = argv[optind + 1];
+    size_t length = strlen(text);
+
+    /* IPC_INFO needs no queue: it reports the system's limits. */
+    struct msginfo limits;
+    if (msgctl(0, IPC_INFO, (struct msqid_ds *)&limits) == -1)
+        die("msgctl IPC_INFO");
+    if (length > (size_t)limits.msgmax) {
+        fprintf(stderr, "msgq_send: TEXT is %zu bytes, more than msgmax, the system's "
+                "limit of %d bytes for one message\n", length, limits.msgmax);
+        return 1;
+    }
+
+    key_t key = ftok(".", MSGQ_PROJ_ID);
+    if (key == -1)
+        die("ftok .");
+    int queue = msgget(key, IPC_CREAT | QUEUE_MODE);
+    if (queue == -1)
+        die("msgget");
+
+    struct text_message *message = malloc(sizeof *message + length);
+    if (message == NULL)
+        die("malloc");
+    message->mtype = type;
+    memcpy(message->mtext, text, length);
+
+    /* The size is that of the text alone, not counting mtype. */
+    while (msgsnd(queue, message, length, flags) == -1) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN) {
+            fprintf(stderr, "msgq_send: the queue is full\n");
+            free(message);
+            return 1;
+        }
+        die("msgsnd");
+    }
+    free(message);
+    return 0;
+}
