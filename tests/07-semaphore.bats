@@ -1,0 +1,435 @@
+#!/usr/bin/env bats
+# 07-semaphore: sem_counter, and the sem_producer/sem_consumer bounded
+# buffer, as shared/LABS.md describes them.
+
+load test_helper
+
+setup()    { lab_setup 07-semaphore; }
+teardown() { lab_teardown; }
+
+MIB=1048576
+
+# read_state PID: sets STATE to the state letter of process PID (R running,
+# S asleep in a system call, T stopped, Z zombie), empty once it is gone.
+# Builtins only, so that it is quick even on a busy machine.
+read_state() {
+    local stat=''
+    { read -r stat < "/proc/$1/stat"; } 2>/dev/null || true
+    stat=${stat##*) }
+    STATE=${stat%% *}
+}
+
+proc_state() {
+    read_state "$1"
+    echo "$STATE"
+}
+
+# children PID: the PIDs of the children of PID.
+children() {
+    cat "/proc/$1/task/$1/children" 2>/dev/null
+}
+
+has_children() {
+    local list
+    list=$(children "$1")
+    [ -n "$list" ]
+}
+
+stopped() {
+    read_state "$1"
+    [ "$STATE" = T ]
+}
+
+gone() {
+    read_state "$1"
+    [ -z "$STATE" ] || [ "$STATE" = Z ]
+}
+
+# program_of PID: the PID of the program that start_bg started as PID.
+# start_bg's PID is a subshell that runs timeout, which runs the program:
+# walk down past both (and past a `bash -c 'exec ...'` until it has exec'd).
+# test_helper's program_pid stops at timeout, so its wait_blocked sees
+# timeout asleep at once, and a SIGSTOP sent there stops timeout, not the
+# program.
+program_of() {
+    local pid=$1 next deadline=$((SECONDS + LAB_TIMEOUT))
+    while [ $SECONDS -le $deadline ]; do
+        case $(cat "/proc/$pid/comm" 2>/dev/null) in
+            '') return 1 ;;
+            bash | timeout) ;;
+            *) echo "$pid"; return 0 ;;
+        esac
+        next=$(children "$pid")
+        if [ -n "$next" ]; then
+            pid=${next%% *}
+        else
+            sleep 0.01
+        fi
+    done
+    return 1
+}
+
+# wait_asleep PID: waits until the program that start_bg started as PID
+# sleeps in a system call (waiting for its partner); fails if it ends first.
+wait_asleep() {
+    local pid state deadline=$((SECONDS + LAB_TIMEOUT))
+    pid=$(program_of "$1") || return 1
+    while [ $SECONDS -le $deadline ]; do
+        state=$(proc_state "$pid")
+        [ -n "$state" ] && [ "$state" != Z ] || return 1
+        [ "$state" = S ] && return 0
+        sleep 0.01
+    done
+    return 1
+}
+
+# asleep PID...: every PID sleeps (state S), and still does a few samples
+# later: one caught between two steps of its work does not count. Answers
+# at once when one is not asleep.
+asleep() {
+    local sample pid
+    for sample in 1 2 3 4 5 6; do
+        for pid; do
+            read_state "$pid"
+            [ "$STATE" = S ] || return 1
+        done
+        [ $sample -eq 6 ] || sleep 0.01
+    done
+}
+
+# wait_status PID: waits for a start_bg program and sets $status, failing
+# the test if the program had to be killed for running out of time.
+wait_status() {
+    status=0
+    wait_bg "$1" || status=$?
+    [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "it hung: killed after ${LAB_TIMEOUT}s"
+}
+
+# usage_error NAME ARGS...: NAME with ARGS prints its usage and exits 2.
+usage_error() {
+    run --separate-stderr bounded "$@"
+    [ "$status" -eq 2 ] || fail "$*: exit status $status, expected 2"
+    [ -z "$output" ] || fail "$*: printed on stdout: $output"
+    [[ $stderr == *"usage: $1"* ]] || fail "$*: no usage line: $stderr"
+}
+
+# ---------------------------------------------------------------- sem_counter
+
+@test "07-semaphore: with the lock, got equals expected for several PROCS x ITERS" {
+    big=20000
+    [ -z "${IPC_LABS_VALGRIND:-}" ] || big=2000     # under valgrind every semop is slow
+    for case in "1 1" "2 5000" "4 $big" "8 2000"; do
+        set -- $case
+        run --separate-stderr bounded sem_counter -p "$1" -n "$2"
+        [ "$status" -eq 0 ] || fail "-p $1 -n $2: exit status $status: $stderr"
+        [ "$output" = "expected $(($1 * $2)), got $(($1 * $2))" ] || fail "-p $1 -n $2: $output"
+    done
+}
+
+@test "07-semaphore: --no-lock prints the same line, never more than expected, and exits 0" {
+    # Whether updates are lost on a given run is luck; the line's form is not.
+    run --separate-stderr bounded sem_counter --no-lock -p 4 -n 200000
+    assert_success
+    assert_output --regexp '^expected 800000, got [0-9]+$'
+    got=${output##* }
+    [ "$got" -le 800000 ] || fail "more than expected: $got"
+}
+
+@test "07-semaphore: sem_counter defaults to 4 processes x 100000 iterations" {
+    run --separate-stderr bounded sem_counter --no-lock
+    assert_success
+    assert_output --regexp '^expected 400000, got [0-9]+$'
+}
+
+@test "07-semaphore: sem_counter takes its options in any order" {
+    run --separate-stderr bounded sem_counter -n 300 --no-lock -p 3
+    assert_success
+    assert_output --regexp '^expected 900, got [0-9]+$'
+    run --separate-stderr bounded sem_counter -n 300 -p 3
+    assert_success
+    assert_output 'expected 900, got 900'
+}
+
+@test "07-semaphore: a worker killed while it holds the lock does not block the others (SEM_UNDO)" {
+    iters=100000
+    [ -z "${IPC_LABS_VALGRIND:-}" ] || iters=20000
+    # Stop one worker; if every other process of the run then sleeps, the
+    # stopped one holds the lock. Kill it there: without SEM_UNDO the lock
+    # would never come back and the run would hang.
+    for run_number in 1 2 3; do
+        start_bg counter sem_counter -p 2 -n "$iters"
+        counter=$BG_PID
+        pid=$(program_of "$counter")
+        wait_until has_children "$pid"
+        for attempt in $(seq 100); do
+            # One worker, and the others: its siblings and their parent
+            # (which may be a worker too, in some designs).
+            kids=()
+            { read -ra kids < "/proc/$pid/task/$pid/children"; } 2>/dev/null || true
+            [ ${#kids[@]} -gt 0 ] || break                      # the run is ending
+            worker=${kids[0]}
+            kill -STOP "$worker" 2>/dev/null || break
+            wait_until stopped "$worker" || break
+            if asleep "$pid" "${kids[@]:1}"; then
+                kill -KILL "$worker"
+                wait_status "$counter"
+                output=$(bg_out counter)
+                assert_regex "$output" "^expected $((2 * iters)), got [0-9]+\$"
+                got=${output##* }
+                [ "$got" -le $((2 * iters)) ] || fail "more than expected: $got"
+                # The survivor did all its ITERS: the lock came back to it.
+                [ "$got" -ge "$iters" ] || fail "got $got: the other worker did not finish"
+                return 0
+            fi
+            kill -CONT "$worker" 2>/dev/null || true
+        done
+        wait_status "$counter"      # the workers finished before one was caught: again
+    done
+    fail "never caught a worker holding the lock"
+}
+
+@test "07-semaphore: SIGTERM stops sem_counter and its workers, removing its objects" {
+    start_bg counter sem_counter -p 4 -n 1000000000
+    pid=$(program_of "$BG_PID")
+    wait_until has_children "$pid"
+    workers=$(children "$pid")
+    kill -TERM "$pid"
+    wait_status "$BG_PID"
+    [ "$status" -ne 0 ] || fail "exit status 0 after SIGTERM"
+    for worker in $workers; do
+        wait_until gone "$worker" || fail "worker $worker still runs"
+    done
+}
+
+@test "07-semaphore: SIGINT stops sem_counter and its workers, removing its objects" {
+    start_bg counter sem_counter -p 4 -n 1000000000
+    pid=$(program_of "$BG_PID")
+    wait_until has_children "$pid"
+    workers=$(children "$pid")
+    kill -INT "$pid"
+    wait_status "$BG_PID"
+    [ "$status" -ne 0 ] || fail "exit status 0 after SIGINT"
+    for worker in $workers; do
+        wait_until gone "$worker" || fail "worker $worker still runs"
+    done
+}
+
+@test "07-semaphore: sem_counter rejects bad options with usage and exit 2" {
+    usage_error sem_counter -p 0
+    usage_error sem_counter -p -1
+    usage_error sem_counter -p abc
+    usage_error sem_counter -p 3x
+    usage_error sem_counter -p ''
+    usage_error sem_counter -p 1000000
+    usage_error sem_counter -p 99999999999999999999
+    usage_error sem_counter -n 0
+    usage_error sem_counter -n -5
+    usage_error sem_counter -n ten
+    usage_error sem_counter -n 1e5
+    usage_error sem_counter -n 99999999999999999999
+    usage_error sem_counter -p
+    usage_error sem_counter -x
+    usage_error sem_counter --lock
+    usage_error sem_counter --no-lock=yes
+    usage_error sem_counter 4
+}
+
+# ------------------------------------------------------ sem_producer/consumer
+
+@test "07-semaphore: consumer first, then producer: the file arrives byte for byte" {
+    head -c 300000 /dev/urandom > in.bin
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    wait_asleep "$consumer"
+    run --separate-stderr bounded sem_producer in.bin
+    assert_success
+    [[ $stderr == *300000* ]] || fail "no byte count from the producer: $stderr"
+    wait_bg "$consumer"
+    [[ $(bg_err consumer) == *300000* ]] || fail "no byte count from the consumer: $(bg_err consumer)"
+    cmp in.bin out.bin
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: producer first, then consumer: 20 MiB of random bytes, stdin to stdout" {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+    start_bg producer bash -c 'exec sem_producer < in.bin'   # & alone would give it /dev/null
+    producer=$BG_PID
+    wait_asleep "$producer"        # more than a buffer holds: it waits for a consumer
+    bounded sem_consumer > out.bin 2> consumer.err
+    wait_bg "$producer"
+    cmp in.bin out.bin
+    [[ $(cat consumer.err) == *$((20 * MIB))* ]] || fail "consumer: $(cat consumer.err)"
+    [[ $(bg_err producer) == *$((20 * MIB))* ]] || fail "producer: $(bg_err producer)"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: files of many sizes arrive exactly, NUL bytes and all" {
+    for size in 1 4095 65536 262145 1000001 3000000; do
+        head -c "$size" /dev/urandom > in.bin
+        start_bg consumer sem_consumer out.bin
+        consumer=$BG_PID
+        bounded sem_producer in.bin 2>/dev/null || fail "producer failed for $size bytes"
+        wait_bg "$consumer" || fail "consumer failed for $size bytes"
+        cmp in.bin out.bin || fail "$size bytes: the copy differs"
+    done
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: producer and consumer started at the same moment meet every time" {
+    # Both try to create the objects; the loser must wait for the winner
+    # to initialise them (the race the README explains).
+    runs=20
+    [ -z "${IPC_LABS_VALGRIND:-}" ] || runs=5
+    seq 10000 > in.txt
+    for i in $(seq $runs); do
+        start_bg producer sem_producer in.txt
+        producer=$BG_PID
+        bounded sem_consumer out.txt 2>/dev/null || fail "run $i: the consumer failed"
+        wait_bg "$producer" || fail "run $i: the producer failed"
+        cmp in.txt out.txt || fail "run $i: the copy differs"
+    done
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: empty input arrives as an empty file, 0 bytes each way" {
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    wait_asleep "$consumer"
+    run --separate-stderr bounded sem_producer < /dev/null
+    assert_success
+    [[ $stderr == *0* ]] || fail "producer: $stderr"
+    wait_bg "$consumer"
+    [[ $(bg_err consumer) == *0* ]] || fail "consumer: $(bg_err consumer)"
+    [ -f out.bin ] && [ ! -s out.bin ] || fail "out.bin is missing or not empty"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: a consumer that cannot write fails, and the producer notices" {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+    start_bg producer sem_producer in.bin
+    producer=$BG_PID
+    wait_asleep "$producer"
+    run --separate-stderr bounded sem_consumer /dev/full
+    assert_failure 1
+    [[ $stderr == *"No space left on device"* ]] || fail "consumer: $stderr"
+    wait_status "$producer"
+    [ "$status" -ne 0 ] || fail "the producer exited 0"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: a consumer killed mid-transfer: the producer notices and cleans up" {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    wait_asleep "$consumer"
+    consumer_pid=$(program_of "$consumer")
+    kill -STOP "$consumer_pid"      # joined, but taking nothing
+    start_bg producer sem_producer in.bin
+    producer=$BG_PID
+    wait_asleep "$producer"        # the buffer is full
+    kill -KILL "$consumer_pid"
+    wait_status "$producer"
+    [ "$status" -ne 0 ] || fail "the producer exited 0"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: a producer killed mid-transfer: the consumer notices and cleans up" {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+    start_bg producer sem_producer in.bin
+    producer=$BG_PID
+    wait_asleep "$producer"
+    producer_pid=$(program_of "$producer")
+    kill -STOP "$producer_pid"      # the buffer is full, and no more will come
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    wait_asleep "$consumer"        # it has taken what there was
+    kill -KILL "$producer_pid"
+    wait_status "$consumer"
+    [ "$status" -ne 0 ] || fail "the consumer exited 0"
+    cmp -s in.bin out.bin && fail "the consumer got everything"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: SIGTERM on a consumer waiting alone removes the objects" {
+    start_bg consumer sem_consumer out.bin
+    wait_asleep "$BG_PID"
+    kill -TERM "$(program_of "$BG_PID")"
+    wait_status "$BG_PID"
+    [ "$status" -ne 0 ] || fail "exit status 0 after SIGTERM"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: SIGINT on a producer waiting alone removes the objects" {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+    start_bg producer sem_producer in.bin
+    wait_asleep "$BG_PID"
+    kill -INT "$(program_of "$BG_PID")"
+    wait_status "$BG_PID"
+    [ "$status" -ne 0 ] || fail "exit status 0 after SIGINT"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: SIGTERM on the producer mid-transfer: both exit non-zero, objects removed" {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    wait_asleep "$consumer"
+    consumer_pid=$(program_of "$consumer")
+    kill -STOP "$consumer_pid"
+    start_bg producer sem_producer in.bin
+    producer=$BG_PID
+    wait_asleep "$producer"
+    kill -TERM "$(program_of "$producer")"
+    wait_status "$producer"
+    [ "$status" -ne 0 ] || fail "the producer exited 0 after SIGTERM"
+    kill -CONT "$consumer_pid"
+    wait_status "$consumer"
+    [ "$status" -ne 0 ] || fail "the consumer exited 0"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: SIGINT on the consumer mid-transfer: both exit non-zero, objects removed" {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+    start_bg producer sem_producer in.bin
+    producer=$BG_PID
+    wait_asleep "$producer"
+    producer_pid=$(program_of "$producer")
+    kill -STOP "$producer_pid"
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    wait_asleep "$consumer"
+    kill -INT "$(program_of "$consumer")"
+    wait_status "$consumer"
+    [ "$status" -ne 0 ] || fail "the consumer exited 0 after SIGINT"
+    kill -CONT "$producer_pid"
+    wait_status "$producer"
+    [ "$status" -ne 0 ] || fail "the producer exited 0"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: a missing input file is reported before anything is created" {
+    run --separate-stderr bounded sem_producer missing.txt
+    assert_failure 1
+    [[ $stderr == *missing.txt* ]] || fail "$stderr"
+    mkdir adir
+    run --separate-stderr bounded sem_producer adir
+    assert_failure 1
+    [[ $stderr == *adir* ]] || fail "$stderr"
+    run --separate-stderr bounded sem_consumer no/such/dir/out.bin
+    assert_failure 1
+    [[ $stderr == *no/such/dir/out.bin* ]] || fail "$stderr"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: sem_producer and sem_consumer reject bad arguments with usage and exit 2" {
+    touch a b
+    usage_error sem_producer a b
+    usage_error sem_producer -x
+    usage_error sem_consumer a b
+    usage_error sem_consumer -x
+    assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "07-semaphore: the README's transcripts match the programs" {
+    check_readme "$LAB_SRC/README.md"
+}
