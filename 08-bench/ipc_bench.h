@@ -47,7 +47,7 @@
 /* At most this many messages in one throughput run: 64-byte messages would
  * otherwise take minutes. */
 #ifndef MAX_MESSAGES
-#define MAX_MESSAGES 100000
+#define MAX_MESSAGES 50000
 #endif
 
 /* A message as msgsnd(2) wants it, a type and then the bytes, so that the

@@ -136,7 +136,8 @@ csv_file() {
     # A PATH with the programs (and valgrind, for the memcheck run) but no gnuplot.
     mkdir "$BATS_TEST_TMPDIR/tools"
     if [ -n "${IPC_LABS_VALGRIND:-}" ]; then
-        ln -s "$(command -v valgrind)" "$BATS_TEST_TMPDIR/tools/valgrind"
+        printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v valgrind)" > "$BATS_TEST_TMPDIR/tools/valgrind"
+        chmod +x "$BATS_TEST_TMPDIR/tools/valgrind"
     fi
     run --separate-stderr bounded env PATH="$LAB_BIN:$BATS_TEST_TMPDIR/tools" \
         ipc_bench $(quick) -m pipe -o pipe.csv -p pipe.png
@@ -218,15 +219,11 @@ bench_pid() {
     assert_equal "$(work_ipc_objects)" ''
 }
 
-# kill_child PROGRAM: kills PROGRAM's measuring child, if it has one at the
-# moment; succeeds once PROGRAM has ended (so that a child that was between
-# two tests is no excuse: the next one is killed too).
-kill_child() {
+# child_of PROGRAM: the measuring child that PROGRAM forked, once there is one.
+child_of() {
     local children
-    [ -e "/proc/$1" ] || return 0
-    children=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
-    [ -z "$children" ] || kill -KILL $children 2>/dev/null
-    return 1
+    children=$(cat "/proc/$1/task/$1/children" 2>/dev/null) && [ -n "$children" ] || return 1
+    echo "${children%% *}"
 }
 
 @test "08-bench: when the measuring child is killed, ipc_bench says so, exits 1 and cleans up" {
@@ -236,7 +233,9 @@ kill_child() {
         if [ "$mechanism" != pipe ]; then
             wait_until eval '[ -n "$(work_ipc_objects)" ]'
         fi
-        wait_until kill_child "$program"
+        # Killed once, as its first test (seconds long) begins.
+        wait_until child_of "$program" >/dev/null
+        kill -KILL "$(child_of "$program")"
         status=0
         wait_bg "$BG_PID" || status=$?
         assert_equal "$status" 1
