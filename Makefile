@@ -10,7 +10,7 @@ LABS := $(patsubst %/Makefile,%,$(sort $(wildcard [0-9][0-9]-*/Makefile)))
 SANITIZE_DIR  := build/sanitize
 SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo stress help \
+.PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo stress bench help \
         grade handout autograding test-grading
 
 all: $(LABS)
@@ -50,6 +50,11 @@ stress: all
 	    [ ! -f $$lab/stress.sh ] || $(MAKE) -s --no-print-directory -C $$lab stress || exit 1; \
 	done
 
+# Every IPC mechanism's throughput and round trip, side by side (08-bench):
+# about a minute; make bench QUICK=1 takes a few seconds.
+bench:
+	@$(MAKE) -s --no-print-directory -C 08-bench bench QUICK=$(QUICK)
+
 # Grading (see README.md, "Grading"): points per lab from grading/points,
 # results (TAP, JUnit XML, results.json) in grading/results or RESULTS=DIR.
 # make grade            every lab, Score: X/Y last      make grade LAB=02
@@ -88,6 +93,7 @@ help:
 	@echo 'make test         run the test suite (LAB=02: one lab)'
 	@echo 'make memcheck     the suite with every program under valgrind'
 	@echo 'make sanitize     the suite against ASan+UBSan builds'
+	@echo 'make bench        measure every IPC mechanism side by side (QUICK=1: seconds)'
 	@echo 'make grade        grade the labs: points per lab, Score: X/Y (LAB=02: one lab)'
 	@echo "make handout DEST=DIR   a students' copy, the solutions taken out"
 	@echo 'make autograding  write .github/classroom/autograding.json for GitHub Classroom'
