@@ -31,20 +31,56 @@ trimmed() {
     cat "$@" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | LC_ALL=C sort -u
 }
 
-# body FILE FUNCTION: the lines of FUNCTION's body in FILE (between the '{'
-# that ends its signature and its '}' at column 0).
-body() {
-    awk -v f="$2" '
-        !state && $0 ~ "^[A-Za-z_].*[^A-Za-z0-9_]" f "\\(" && $0 !~ /;[ \t]*$/ { state = 1 }
-        !state && $0 ~ "^" f "\\(" && $0 !~ /;[ \t]*$/                         { state = 1 }
-        state == 1 && (/^\{/ || /\{[ \t]*$/) { state = 2; next }
-        state == 2 && /^\}/ { exit }
-        state == 2 { print }' "$1"
+# bodies MODE FILE FUNCTION...: with MODE body, the lines of the FUNCTIONs'
+# bodies in FILE (between the '{' that ends a signature and the '}' at
+# column 0, or between the braces of a function on one line), each as
+# "FILE FUNCTION<tab>LINE"; with MODE kept, the other lines of FILE.
+bodies() {
+    local mode=$1 file=$2
+    shift 2
+    awk -v mode="$mode" -v functions="$*" -v file="${file#"$REPO"/}" '
+        BEGIN { n = split(functions, f, " ") }
+        function starting(text,   i) {
+            for (i = 1; i <= n; i++)
+                if (text ~ "^([A-Za-z_][^;]*[^A-Za-z0-9_])?" f[i] "\\(" && text !~ /;[ \t]*$/)
+                    return f[i]
+            return ""
+        }
+        state == 0 && /^[A-Za-z_]/ {
+            text = $0
+            sub(/[ \t]*\/\*.*\*\/[ \t]*$/, "", text)     # a comment after the code
+            name = starting(text)
+            if (name != "" && text ~ /\{.*\}[ \t]*$/) {     # a function on one line
+                if (mode == "body") {
+                    sub(/^[^{]*\{/, "", text)
+                    sub(/\}[ \t]*$/, "", text)
+                    print file " " name "\t" text
+                } else {
+                    sub(/\{.*/, "", text)
+                    print text
+                }
+                next
+            }
+            if (name != "")
+                state = 1
+        }
+        state == 1 && (/^\{/ || /\{[ \t]*$/) { state = 2; if (mode == "kept") print; next }
+        state == 2 && /^\}/                  { state = 0; if (mode == "kept") print; next }
+        state == 2                           { if (mode == "body") print file " " name "\t" $0; next }
+        mode == "kept"                       { print }' "$file"
 }
 
-# listed: "FILE FUNCTION" for every function in grading/handout.list.
+# listed: "FILE FUNCTION" for every function in grading/handout.list, of the
+# labs that this repository has.
 listed() {
-    awk '!/^[ \t]*(#|$)/ { for (i = 2; i <= NF; i++) print $1, $i }' "$REPO/grading/handout.list"
+    local file functions function
+    while read -r file functions; do
+        case $file in ''|'#'*) continue ;; esac
+        [ -d "$REPO/${file%/*}" ] || continue
+        for function in $functions; do
+            echo "$file $function"
+        done
+    done <"$REPO/grading/handout.list"
 }
 
 # fake_repo DIR: the repository's frame and grading kit with three made-up
@@ -220,7 +256,7 @@ EOF
     missing=()
     for source in "$REPO"/[0-9][0-9]-*/*.c; do
         file=${source#"$REPO"/}
-        grep -q "^$file[[:space:]]" "$REPO/grading/handout.list" || missing+=("$file")
+        grep -qE "^$file([[:space:]]|$)" "$REPO/grading/handout.list" || missing+=("$file")
     done
     [ ${#missing[@]} -eq 0 ] ||
         fail "add to grading/handout.list a line 'FILE FUNCTION...' for: ${missing[*]}"
@@ -230,60 +266,66 @@ EOF
     cat "$BATS_FILE_TMPDIR/handout.log"
     grep -q '^Handout written to ' "$BATS_FILE_TMPDIR/handout.log"
     refute grep -q 'warning' "$BATS_FILE_TMPDIR/handout.log"
-    for file in Makefile lab.mk tests/run tests/test_helper.bash grading/grade grading/points; do
-        cmp "$REPO/$file" "$HANDOUT/$file"
+    listed >listed
+    (cd "$REPO" && git ls-files --cached --others --exclude-standard) | sort >repo.files
+    (cd "$HANDOUT" && find . -type f | sed 's|^\./||') | sort >handout.files
+    diff -u repo.files handout.files
+    for file in $(cat repo.files); do
+        grep -q "^$file " listed || cmp "$REPO/$file" "$HANDOUT/$file"
     done
-    for file in "$REPO"/[0-9][0-9]-*/README.md "$REPO"/tests/[0-9][0-9]-*.bats "$REPO"/[0-9][0-9]-*/*.h; do
-        [ -e "$file" ] || continue
-        file=${file#"$REPO"/}
-        grep -q "^$file[[:space:]]" "$REPO/grading/handout.list" || cmp "$REPO/$file" "$HANDOUT/$file"
-    done
-    while read -r file function; do
+    for file in $(cut -d' ' -f1 listed | uniq); do
         program=$(basename "$file" .c)
-        grep -qF "fprintf(stderr, \"$program: TODO: implement $function (see README.md)\\n\");" "$HANDOUT/$file" ||
-            fail "$file: no stub for $function"
-    done < <(listed)
-    assert_equal "$(find "$HANDOUT" -name '*.d' -o -name build -o -name results -o -name .git)" ''
+        awk -v file="$file" -v program="$program" '$1 == file {
+                printf "    fprintf(stderr, \"%s: TODO: implement %s (see README.md)\\n\");\n", program, $2 }' listed >stubs
+        assert_equal "$(grep -cxF -f stubs "$HANDOUT/$file")" "$(wc -l <stubs)"
+    done
 }
 
 @test "grading: no line that is only in a removed function's body reaches the handout" {
-    # The lines that the repository keeps: every file, the removed bodies left out.
-    files=$(cd "$REPO" && git ls-files --cached --others --exclude-standard 2>/dev/null || find . -type f)
-    cp -r "$REPO/grading/handout.list" list
+    # The lines that the repository keeps: every file, less the removed bodies;
+    # and the lines of those bodies, each after its "FILE FUNCTION".
+    listed >listed
     : >kept
+    : >removed
     while read -r file; do
         [ -f "$REPO/$file" ] || continue
-        if grep -q "^$file[[:space:]]" list; then
-            functions=$(grep "^$file[[:space:]]" list | cut -d' ' -f2- )
-            awk -v functions="$functions" '
-                BEGIN { n = split(functions, f, " ") }
-                state == 0 { for (i = 1; i <= n; i++)
-                                 if ($0 ~ "^([A-Za-z_].*[^A-Za-z0-9_])?" f[i] "\\(" && $0 !~ /;[ \t]*$/) state = 1 }
-                state == 1 && (/^\{/ || /\{[ \t]*$/) { print; state = 2; next }
-                state == 2 && /^\}/ { state = 0 }
-                state != 2 { print }' "$REPO/$file" >>kept
+        functions=$(awk -v file="$file" '$1 == file { printf " %s", $2 }' listed)
+        if [ -n "$functions" ]; then
+            bodies kept "$REPO/$file" $functions >>kept
+            bodies body "$REPO/$file" $functions >>removed
         else
             cat "$REPO/$file" >>kept
         fi
-    done <<<"$files"
+    done < <(cd "$REPO" && git ls-files --cached --others --exclude-standard)
     trimmed kept >kept.sorted
-    (cd "$HANDOUT" && find . -type f -exec cat {} +) >handout.all
+    find "$HANDOUT" -type f -exec cat {} + >handout.all
     trimmed handout.all >handout.sorted
 
-    checked=0
-    while read -r file function; do
-        body "$REPO/$file" "$function" >body
-        [ -s body ] || fail "$file: no function $function"
-        # Distinctive: code (not a comment or a lone brace) of 12 characters or more.
-        trimmed body | grep -vE '^(/\*|\*|//|[{}]|$)' | awk 'length >= 12' >lines
-        LC_ALL=C comm -23 lines kept.sorted >distinctive
-        [ -s distinctive ] || fail "$file: $function has no line of its own to look for"
-        leaked=$(LC_ALL=C comm -12 distinctive handout.sorted)
-        [ -z "$leaked" ] || fail "$file: $function's body reached the handout: $leaked"
-        checked=$((checked + $(wc -l <distinctive)))
-    done < <(listed)
-    echo "checked $checked lines"
-    [ "$checked" -gt 0 ]
+    # Distinctive: a line of code (not a comment or a lone brace) of 12
+    # characters or more that the repository has nowhere else.
+    run awk -F '\t' '
+        FILENAME == ARGV[1] { kept[$0] = 1; next }
+        FILENAME == ARGV[2] { handout[$0] = 1; next }
+        FILENAME == ARGV[3] { functions[$1] = 1; next }
+        {
+            line = $2
+            sub(/^[ \t]+/, "", line)
+            sub(/[ \t]+$/, "", line)
+            if (length(line) < 12 || line ~ /^(\/\*|\*|\/\/)/ || line in kept)
+                next
+            distinctive[$1]++
+            checked++
+            if (line in handout)
+                printf "%s: a line of its body reached the handout: %s\n", $1, line
+        }
+        END {
+            for (f in functions)
+                if (!(f in distinctive))
+                    printf "%s: no line of its own to look for (or no such function)\n", f
+            printf "%d lines checked\n", checked
+        }' kept.sorted handout.sorted listed removed
+    assert_success
+    assert_output --regexp '^[1-9][0-9]* lines checked$'
 }
 
 @test "grading: the handout builds warning-free with gcc and clang (make STRICT=1)" {
