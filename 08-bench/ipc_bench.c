@@ -28,7 +28,8 @@
  * ipc_bench.csv) and, when gnuplot is installed, draws them into a PNG chart
  * (-p, default ipc_bench.png). -q is a quick run of a few seconds; -r, -k and
  * -n set the runs per figure, the KiB a throughput run moves and the round
- * trips a latency run makes (defaults 5, 131072 and 10000; -q: 3, 1024, 1000).
+ * trips a latency run makes (defaults 5, 131072 and 10000; -q: 3, 4096, 1000,
+ * and a tenth of the messages).
  * -m measures only the mechanisms listed, e.g. -m pipe,shm_spin.
  *
  * Partner: none; the child is a copy of this program. Objects: the parent
@@ -1122,7 +1123,8 @@ static _Noreturn void usage(void)
 static void help(void)
 {
     fputs(USAGE, stdout);
-    puts("  -q             quick: 3 runs, 1 MiB a throughput run, 1000 round trips\n"
+    puts("  -q             quick: 3 runs, 4 MiB in at most 5000 messages a throughput\n"
+         "                 run, 1000 round trips\n"
          "  -r RUNS        runs per figure after the warm-up (1-100; default 5)\n"
          "  -k KIB         KiB that a throughput run moves, in at most 50000 messages\n"
          "                 (1-16777216; default 131072)\n"
@@ -1160,7 +1162,8 @@ int main(int argc, char *argv[])
     if (runs == 0)
         runs = quick ? 3 : 5;
     if (kib == 0)
-        kib = quick ? 1024 : 131072;
+        kib = quick ? 4096 : 131072;
+    unsigned long max_messages = quick ? MAX_MESSAGES / 10 : MAX_MESSAGES;
     if (rounds == 0)
         rounds = quick ? 1000 : 10000;
 
@@ -1193,8 +1196,8 @@ int main(int argc, char *argv[])
     describe_machine(machine, sizeof machine);
     printf("ipc_bench: %s\n", machine);
     printf("each figure: the median of %lu run%s after a warm-up; a run moves %lu %s"
-           " (at most %d messages)\nor makes %lu round trips of %d bytes\n",
-           runs, runs == 1 ? "" : "s", kib % 1024 ? kib : kib / 1024, kib % 1024 ? "KiB" : "MiB", MAX_MESSAGES,
+           " (at most %lu messages)\nor makes %lu round trips of %d bytes\n",
+           runs, runs == 1 ? "" : "s", kib % 1024 ? kib : kib / 1024, kib % 1024 ? "KiB" : "MiB", max_messages,
            rounds, SMALL_MESSAGE);
     printf("%-11s %35s %18s\n", "", "--------- throughput, MB/s ---------", "- round trip, us -");
     printf("%-11s %8s %8s %8s %8s %9s %8s\n", "mechanism", size_names[0], size_names[1],
@@ -1209,8 +1212,8 @@ int main(int argc, char *argv[])
         current = m->name;
         for (int k = 0; k < NSIZES; k++) {
             uint64_t count = (uint64_t)kib * 1024 / sizes[k];
-            if (count > MAX_MESSAGES)
-                count = MAX_MESSAGES;
+            if (count > max_messages)
+                count = max_messages;
             if (count == 0)
                 count = 1;
             struct test t = {STREAM, sizes[k], (size_t)count, (unsigned)runs};
