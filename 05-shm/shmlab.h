@@ -54,8 +54,9 @@ struct pid_message {
     long mtype;                         /* WRITER_PID_TYPE or READER_PID_TYPE */
     pid_t pid;
 };
-/* What msgsnd() and msgrcv() count: the message without its type. */
-#define PID_MESSAGE_SIZE (sizeof(struct pid_message) - sizeof(long))
+/* What msgsnd() and msgrcv() count: the text after mtype, here the PID
+ * alone (sizeof the struct would also count mtype and the padding after pid). */
+#define PID_MESSAGE_SIZE sizeof(pid_t)
 
 /*
  * The signals of the handshake:
