@@ -5,7 +5,21 @@
 load test_helper
 
 setup()    { lab_setup 04-msgqueue; }
-teardown() { lab_teardown; }
+teardown() { remove_objects_of "$WORK/one"; lab_teardown; }
+
+# remove_objects_of DIR: removes the IPC objects with an ftok key of DIR, a
+# folder inside $WORK that lab_teardown does not look at (the test of two
+# folders), even when the test failed half way.
+remove_objects_of() {
+    [ -d "$1" ] || return 0
+    local dev ino kind id key rest
+    read -r dev ino < <(stat -c '%d %i' "$1")
+    ipc_objects | while read -r kind id key rest; do
+        [ "${key:4}" = "$(printf '%02x%04x' $((dev & 0xff)) $((ino & 0xffff)))" ] &&
+            ipcrm "-$kind" "$id"
+    done
+    return 0
+}
 
 # The program that start_bg started as PID: start_bg's PID is a subshell, whose
 # child is timeout, whose child is the program (test_helper's program_pid stops
