@@ -122,10 +122,14 @@ static void look_around(void)
     }
 }
 
-/* The producer removed the buffer before the end: it has failed or was stopped. */
+/* The buffer was removed before the end: by the producer, which failed or
+ * was stopped and has said so, or by someone else (ipcrm). */
 static void producer_quit(void)
 {
-    fprintf(stderr, "sem_consumer: sem_producer quit; the buffer is gone\n");
+    if (buf->producer_state == FAILED)
+        fprintf(stderr, "sem_consumer: sem_producer gave up and removed the buffer\n");
+    else
+        fprintf(stderr, "sem_consumer: the buffer was removed\n");
     exit(1);
 }
 
@@ -271,8 +275,12 @@ static void claim_role(void)
     pid_t other = buf->consumer_pid;
     if (other != 0) {
         mutex(+1);
-        fprintf(stderr, "sem_consumer: the buffer here already has a consumer (PID %ld)\n",
-                (long)other);
+        if (semctl(semid, SEM_CONSUMER, GETVAL) == 0)
+            fprintf(stderr, "sem_consumer: the buffer here was left by a consumer that died "
+                    "(PID %ld): remove it with ipcrm -s %d -m %d\n", (long)other, semid, shmid);
+        else
+            fprintf(stderr, "sem_consumer: the buffer here already has a consumer (PID %ld)\n",
+                    (long)other);
         exit(1);
     }
     buf->consumer_pid = getpid();
@@ -330,6 +338,7 @@ int main(int argc, char *argv[])
 
     open_buffer();
     claim_role();
+    look_around();                      /* a producer that came and went already? */
 
     unsigned long long total = 0;
     for (int out = 0; ; out = (out + 1) % NSLOTS) {

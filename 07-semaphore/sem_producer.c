@@ -123,10 +123,14 @@ static void look_around(void)
     }
 }
 
-/* The consumer removed the buffer before the end: it has failed or was stopped. */
+/* The buffer was removed before the end: by the consumer, which failed or
+ * was stopped and has said so, or by someone else (ipcrm). */
 static void consumer_quit(void)
 {
-    fprintf(stderr, "sem_producer: sem_consumer quit; the buffer is gone\n");
+    if (buf->consumer_state == FAILED)
+        fprintf(stderr, "sem_producer: sem_consumer gave up and removed the buffer\n");
+    else
+        fprintf(stderr, "sem_producer: the buffer was removed\n");
     exit(1);
 }
 
@@ -272,8 +276,12 @@ static void claim_role(void)
     pid_t other = buf->producer_pid;
     if (other != 0) {
         mutex(+1);
-        fprintf(stderr, "sem_producer: the buffer here already has a producer (PID %ld)\n",
-                (long)other);
+        if (semctl(semid, SEM_PRODUCER, GETVAL) == 0)
+            fprintf(stderr, "sem_producer: the buffer here was left by a producer that died "
+                    "(PID %ld): remove it with ipcrm -s %d -m %d\n", (long)other, semid, shmid);
+        else
+            fprintf(stderr, "sem_producer: the buffer here already has a producer (PID %ld)\n",
+                    (long)other);
         exit(1);
     }
     buf->producer_pid = getpid();
@@ -330,6 +338,7 @@ int main(int argc, char *argv[])
 
     open_buffer();
     claim_role();
+    look_around();                      /* a consumer that came and went already? */
 
     unsigned long long total = 0;
     for (int in = 0; ; in = (in + 1) % NSLOTS) {
