@@ -49,12 +49,16 @@ static int child_writes(int shmid)
         report("child: shmat");
         return 1;
     }
-    snprintf(shared, HELLO_SIZE, "Hello Parent!");
+    int status = 0;
+    if (snprintf(shared, HELLO_SIZE, "Hello Parent!") >= HELLO_SIZE) {
+        fprintf(stderr, "shm_hello: child: the greeting does not fit in %d bytes\n", HELLO_SIZE);
+        status = 1;
+    }
     if (shmdt(shared) == -1) {
         report("child: shmdt");
         return 1;
     }
-    return 0;
+    return status;
 }
 
 /* The parent, once the child is done: print what it wrote. */
