@@ -97,6 +97,7 @@ same_file_state() {
     printf 'hello, fifo\n' > hello.txt
     start_bg producer fifo_producer my_fifo hello.txt
     producer=$BG_PID
+    wait_until test -p my_fifo
     wait_program_blocked "$producer"
     assert [ -p my_fifo ]
     run --separate-stderr bounded fifo_consumer my_fifo
@@ -110,12 +111,14 @@ same_file_state() {
 
 @test "03-fifo: the FIFO that producer or consumer makes has mode 0600" {
     start_bg producer fifo_producer by_producer /dev/null
+    wait_until test -p by_producer
     wait_program_blocked "$BG_PID"
     assert_equal "$(stat -c %a by_producer)" 600
     bounded fifo_consumer by_producer > /dev/null 2>&1
     wait_bg "$BG_PID"
 
     start_bg consumer fifo_consumer by_consumer
+    wait_until test -p by_consumer
     wait_program_blocked "$BG_PID"
     assert_equal "$(stat -c %a by_consumer)" 600
     bounded fifo_producer by_consumer /dev/null 2>/dev/null
@@ -248,6 +251,7 @@ same_file_state() {
     exec 4<>sink
     start_bg consumer fifo_consumer my_fifo sink
     consumer=$BG_PID
+    wait_until test -p my_fifo
     wait_program_blocked "$consumer"
     start_bg producer fifo_producer my_fifo random.bin
     producer=$BG_PID
@@ -280,6 +284,7 @@ same_file_state() {
 @test "03-fifo: a consumer stopped by SIGTERM or SIGINT while it waits removes the FIFO" {
     for signal in TERM INT; do
         start_bg consumer fifo_consumer my_fifo
+        wait_until test -p my_fifo
         wait_program_blocked "$BG_PID"
         assert [ -p my_fifo ]
         kill -"$signal" "$(lab_program_pid "$BG_PID")"
@@ -293,6 +298,7 @@ same_file_state() {
 @test "03-fifo: a producer stopped by SIGTERM or SIGINT while it waits removes the FIFO it made" {
     for signal in TERM INT; do
         start_bg producer fifo_producer my_fifo /dev/null
+        wait_until test -p my_fifo
         wait_program_blocked "$BG_PID"
         assert [ -p my_fifo ]
         kill -"$signal" "$(lab_program_pid "$BG_PID")"

@@ -56,6 +56,10 @@ queue_count() {
     work_ipc_objects | awk '$1 == "q"' | wc -l
 }
 
+queue_exists() {
+    [ "$(queue_count)" -gt 0 ]
+}
+
 # queue_modes: the permission bits of those queues, one a line.
 queue_modes() {
     local kind id rest
@@ -116,6 +120,7 @@ INPUT
 
 @test "04-msgqueue: the queue is made with mode 0600 by the receiver too" {
     start_bg receiver msg_receiver
+    wait_until queue_exists
     wait_program_blocked "$BG_PID"
     assert_equal "$(queue_modes)" 600
     printf 'A\n1\n1\nn\n' | bounded msg_sender > /dev/null
@@ -272,6 +277,7 @@ INPUT
 @test "04-msgqueue: msg_receiver stopped by SIGINT or SIGTERM removes the queue" {
     for signal in INT TERM; do
         start_bg receiver msg_receiver
+        wait_until queue_exists
         wait_program_blocked "$BG_PID"
         assert_equal "$(queue_count)" 1
         kill -"$signal" "$(lab_program_pid "$BG_PID")"
@@ -321,6 +327,7 @@ INPUT
 
 @test "04-msgqueue: a blocking msgq_recv started first creates the queue and waits for msgq_send" {
     start_bg recv msgq_recv
+    wait_until queue_exists
     wait_program_blocked "$BG_PID"
     assert_equal "$(queue_count)" 1
     bounded msgq_send 2 'late message'
@@ -530,6 +537,7 @@ INPUT
 
 @test "04-msgqueue: a blocking msgq_recv whose queue is removed fails instead of hanging" {
     start_bg recv msgq_recv
+    wait_until queue_exists
     wait_program_blocked "$BG_PID"
     bounded msgq_ctl rm
     status=0
