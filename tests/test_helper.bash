@@ -194,19 +194,37 @@ work_ipc_objects() {
 
 # leftover_ipc_objects: objects of this test still alive: any with an ftok
 # key of $WORK, and any IPC_PRIVATE object of this user made since
-# lab_setup that has not gone within a few seconds (an object of another
-# run of the suite going on at the same time soon goes).
+# lab_setup whose users are all gone. (A private object that a live process
+# uses belongs to someone else: another run of the suite going on at the same
+# time. This test's own programs have all ended by now.)
 leftover_ipc_objects() {
-    local uid private deadline=$((SECONDS + 5))
+    local uid kind id rest
     uid=$(id -u)
     work_ipc_objects
-    while :; do
-        private=$(ipc_objects | awk -v uid="$uid" '$3 == "0x00000000" && $4 == uid' |
-                  grep -vxF -f <(printf '%s\n' "$IPC_BEFORE"))
-        [ -z "$private" ] || [ $SECONDS -ge $deadline ] && break
-        sleep 0.1
+    ipc_objects | awk -v uid="$uid" '$3 == "0x00000000" && $4 == uid' |
+        grep -vxF -f <(printf '%s\n' "$IPC_BEFORE") |
+        while read -r kind id rest; do
+            in_use "$kind" "$id" || echo "$kind $id $rest"
+        done
+}
+
+# in_use KIND ID: whether a live process created or last used the object
+# (shm: creator and last attacher; msg: last sender and receiver; sem: the
+# last process to operate on each semaphore).
+in_use() {
+    local pid
+    for pid in $(object_pids "$1" "$2"); do
+        [ "$pid" -gt 0 ] && kill -0 "$pid" 2>/dev/null && return 0
     done
-    [ -z "$private" ] || echo "$private"
+    return 1
+}
+
+object_pids() {
+    case $1 in
+        m) awk -v id="$2" '$2 == id { print $5, $6 }' /proc/sysvipc/shm ;;
+        q) awk -v id="$2" '$2 == id { print $6, $7 }' /proc/sysvipc/msg ;;
+        s) ipcs -s -i "$2" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ && NF == 5 { print $5 }' ;;
+    esac
 }
 
 remove_ipc_objects() {
