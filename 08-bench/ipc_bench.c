@@ -38,9 +38,9 @@
  * and removes them when the test ends, when anything fails, and on SIGINT or
  * SIGTERM. A child whose parent dies is killed by the kernel (PR_SET_PDEATHSIG).
  *
- * Example:
+ * Example (after a heading; figures in MB/s, then round trips in µs):
  *     $ ./ipc_bench -q -m pipe
- *     (a heading, then a row: pipe  92.1  1503  2010  1738  15.1  27.6)
+ *     pipe            11.8      500     3363     2004      13.5      142
  *
  * Read: pipe(7), fifo(7), msgop(2), shmop(2), semop(2), sigsuspend(2),
  * unix(7), sched_setaffinity(2), clock_gettime(2).
