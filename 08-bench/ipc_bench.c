@@ -152,8 +152,8 @@ static cpu_set_t original_cpus;     /* the CPUs we may run on */
 static int spin_cpus[2] = {-1, -1}; /* shm_spin: one CPU for each process */
 static unsigned spin_tries;
 
-static void release_all(void);
-static void remove_fifos(void);
+static bool release_all(void);
+static bool remove_fifos(void);
 
 static _Noreturn void die(const char *what)
 {
@@ -206,8 +206,9 @@ static _Noreturn void interrupted(void)
     int sig = stop_signal;
     sigset_t only;
 
-    release_all();
-    fprintf(stderr, "ipc_bench: %s: stopped; every IPC object removed\n", strsignal(sig));
+    bool removed = release_all();
+    fprintf(stderr, "ipc_bench: %s: stopped; %s\n", strsignal(sig),
+            removed ? "every IPC object removed" : "see above what is left (make clean-ipc)");
     catch_signal(sig, SIG_DFL);
     sigemptyset(&only);
     sigaddset(&only, sig);
@@ -224,22 +225,33 @@ static void check_stop(void)
 
 /* ------------------------------------------------------------ the parent's cleanup */
 
-static void remove_fifos(void)
+/* Reports a failed clean-up call; returns false, for the caller to remember. */
+static bool report(const char *what)
 {
+    fprintf(stderr, "ipc_bench: %s: %s\n", what, strerror(errno));
+    return false;
+}
+
+static bool remove_fifos(void)
+{
+    bool ok = true;
     if (live.fifos >= 1 && unlink(FIFO_TO_CHILD) == -1)
-        perror("ipc_bench: unlink " FIFO_TO_CHILD);
+        ok = report("unlink " FIFO_TO_CHILD);
     if (live.fifos >= 2 && unlink(FIFO_TO_PARENT) == -1)
-        perror("ipc_bench: unlink " FIFO_TO_PARENT);
+        ok = report("unlink " FIFO_TO_PARENT);
     live.fifos = 0;
+    return ok;
 }
 
 /* Kills and reaps the child if it still runs, removes every object that
- * exists. Used on every path, so a failure here is reported, not fatal. */
-static void release_all(void)
+ * exists. Used on every path, failures included, so it goes on after a
+ * failed call; it returns false if there was one. */
+static bool release_all(void)
 {
+    bool ok = true;
     if (live.child > 0) {
         if (kill(live.child, SIGKILL) == -1)
-            perror("ipc_bench: kill");
+            ok = report("kill");
         while (waitpid(live.child, NULL, 0) == -1 && errno == EINTR)
             continue;
         live.child = 0;
@@ -247,18 +259,18 @@ static void release_all(void)
     /* Detach before IPC_RMID: a segment removed while attached lingers
      * (key 0, "dest") until the last process detaches. */
     if (live.shm != NULL && shmdt(live.shm) == -1)
-        perror("ipc_bench: shmdt");
+        ok = report("shmdt");
     live.shm = NULL;
     if (live.shmid != -1 && shmctl(live.shmid, IPC_RMID, NULL) == -1)
-        perror("ipc_bench: shmctl IPC_RMID");
+        ok = report("shmctl IPC_RMID");
     live.shmid = -1;
     if (live.semid != -1 && semctl(live.semid, 0, IPC_RMID) == -1)
-        perror("ipc_bench: semctl IPC_RMID");
+        ok = report("semctl IPC_RMID");
     live.semid = -1;
     if (live.msqid != -1 && msgctl(live.msqid, IPC_RMID, NULL) == -1)
-        perror("ipc_bench: msgctl IPC_RMID");
+        ok = report("msgctl IPC_RMID");
     live.msqid = -1;
-    remove_fifos();
+    return remove_fifos() && ok;
 }
 
 /* ------------------------------------------------------------ messages */
@@ -420,8 +432,8 @@ static void fifo_attach(struct link *l)
     l->out_fd = l->side == PARENT ? to_child : to_parent;
     l->in_fd = l->side == PARENT ? to_parent : to_child;
     /* Both processes have both FIFOs open now: the names have done their job. */
-    if (l->side == PARENT)
-        remove_fifos();
+    if (l->side == PARENT && !remove_fifos())
+        fail("the FIFOs could not be removed");
 }
 
 static void socket_open(struct link *l, size_t size)
@@ -941,7 +953,8 @@ static void measure(const struct mechanism *m, const struct test *t, double *fig
     if (m->open != NULL) {
         m->detach(&l);
         wait_for_child();
-        release_all();
+        if (!release_all())
+            fail("an IPC object could not be removed");
     }
     *figure = median(figures, t->runs);
     if (tail != NULL)
