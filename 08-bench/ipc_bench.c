@@ -1056,10 +1056,11 @@ static void draw_chart(const char *csv, const char *png, const char *machine)
     gnuplot_string(gp, csv);
     fputs(" every ::1 using 6:xtic(1) title 'median', '' every ::1 using 7 title '99th percentile'\n"
           "unset multiplot\n", gp);
+    bool write_failed = ferror(gp) != 0;    /* gnuplot quit early, for one */
     status = pclose(gp);
     if (status == -1)
         die("pclose gnuplot");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (write_failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail("gnuplot failed (exit status %d): no chart", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     printf("chart: %s\n", png);
 }
