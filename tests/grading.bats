@@ -83,16 +83,17 @@ listed() {
     done <"$REPO/grading/handout.list"
 }
 
-# fake_repo DIR: the repository's frame and grading kit with three made-up
+# fake_repo DIR: the repository's frame and grading kit with four made-up
 # labs: 98-fake (tests that pass, hang, crash, fail with odd output, skip),
-# 97-broken (does not compile) and 96-slow (its run overruns).
+# 97-broken (does not compile), 96-slow (its run overruns) and 95-wait (a
+# test that waits for its background jobs).
 fake_repo() {
     local dir=$1 lab
     mkdir -p "$dir/tests" "$dir/grading"
     cp "$REPO/Makefile" "$REPO/lab.mk" "$dir/"
     cp "$REPO/tests/run" "$REPO/tests/test_helper.bash" "$dir/tests/"
     cp "$REPO/grading/grade" "$REPO/grading/score.awk" "$dir/grading/"
-    for lab in 98-fake 97-broken 96-slow; do
+    for lab in 98-fake 97-broken 96-slow 95-wait; do
         mkdir "$dir/$lab"
         echo 'include ../lab.mk' >"$dir/$lab/Makefile"
     done
@@ -111,6 +112,7 @@ int main(int argc, char *argv[])
 EOF
     printf 'int main(void) { return oops; }\n' >"$dir/97-broken/broken.c"
     printf 'int main(void) { return 0; }\n' >"$dir/96-slow/slow.c"
+    printf 'int main(void) { return 0; }\n' >"$dir/95-wait/wait.c"
     cat >"$dir/tests/98-fake.bats" <<'EOF'
 load test_helper
 setup()    { lab_setup 98-fake; }
@@ -132,10 +134,15 @@ EOF
 load test_helper
 setup()    { lab_setup 96-slow; }
 teardown() { lab_teardown; }
-unset BATS_TEST_TIMEOUT   # only the lab's time limit stops it
 TEST "96-slow: one" { sleep 1000; }
 TEST "96-slow: two" { sleep 1000; }
 TEST "96-slow: three" { sleep 1000; }
+EOF
+    cat >"$dir/tests/95-wait.bats" <<'EOF'
+load test_helper
+setup()    { lab_setup 95-wait; }
+teardown() { lab_teardown; }
+TEST "95-wait: a bare wait returns" { bounded wait & wait; }
 EOF
     # (Written TEST, not @test: bats would take them for tests of this file.)
     sed -i 's/^TEST /@test /' "$dir"/tests/*.bats
@@ -173,7 +180,7 @@ EOF
 
 @test "grading: a test that hangs, crashes or fails, or a lab that does not build, costs its points only" {
     fake_repo repo
-    rm repo/tests/96-slow.bats
+    rm repo/tests/96-slow.bats repo/tests/95-wait.bats
     run without_bats env GRADE_TEST_TIMEOUT=10 make -C repo --no-print-directory grade
     assert_success
     assert_line --regexp '^98-fake +2/5 +tests +5\.5/10 points$'
@@ -211,13 +218,14 @@ EOF
     fi
 }
 
-@test "grading: a lab whose run overruns GRADE_LAB_TIMEOUT is stopped and scores what it reported" {
+@test "grading: a lab whose run overruns GRADE_LAB_TIMEOUT is stopped; a test's bare wait is no hang" {
     fake_repo repo
-    run without_bats env GRADE_LAB_TIMEOUT=5 make -C repo --no-print-directory grade LAB=96
+    run without_bats env GRADE_LAB_TIMEOUT=20 make -C repo --no-print-directory grade LAB='95 96'
     assert_success
-    assert_line --regexp '^96-slow +0/[0-9] +tests +0/30 points  \(stopped after 5s\)$'
-    assert_equal "${lines[-1]}" 'Score: 0/30'
-    grep -q '^  "score": 0,$' repo/grading/results/results.json
+    assert_line --regexp '^95-wait +1/1 +tests +50/50 points$'
+    assert_line --regexp '^96-slow +0/[0-9] +tests +0/30 points  \(stopped after 20s\)$'
+    assert_equal "${lines[-1]}" 'Score: 50/80'
+    grep -q '^  "score": 50,$' repo/grading/results/results.json
 }
 
 @test "grading: a bad points file or an unknown lab stops grading with status 2" {
