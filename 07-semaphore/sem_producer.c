@@ -188,9 +188,13 @@ static void create_buffer(key_t shmkey)
 {
     owner = true;
     shmid = shmget(shmkey, sizeof *buf, IPC_CREAT | IPC_EXCL | SEM_PERMS);
+    if (shmid == -1 && errno == EEXIST) {
+        fprintf(stderr, "sem_producer: a segment with our key is left from an earlier run: "
+                "remove it with ipcrm -M 0x%08x\n", (unsigned)shmkey);
+        give_up(1);
+    }
     if (shmid == -1)
-        die(errno == EEXIST ? "shmget: a segment with our key exists (a crashed run? "
-                              "make clean-ipc)" : "shmget");
+        die("shmget");
     buf = shmat(shmid, NULL, 0);
     if (buf == (void *)-1) {
         buf = NULL;
@@ -218,8 +222,8 @@ static void join_buffer(key_t shmkey)
         if (ds.sem_otime != 0)
             break;
         if (tries == INIT_TRIES) {
-            fprintf(stderr, "sem_producer: semaphore set %d was never initialised "
-                    "(left by a crashed run? make clean-ipc)\n", semid);
+            fprintf(stderr, "sem_producer: semaphore set %d was never initialised, left by "
+                    "a crashed run: remove it with ipcrm -s %d\n", semid, semid);
             exit(1);
         }
         check_stop();
