@@ -108,11 +108,14 @@ bounded() {
 
 # start_bg NAME CMD [ARGS...]: starts CMD in the background, bounded in time,
 # detached from bats' descriptor 3, with its output in NAME.out and NAME.err
-# (in $BATS_TEST_TMPDIR, outside $WORK). Sets BG_PID; lab_teardown stops it.
+# (in $BATS_TEST_TMPDIR, outside $WORK). Sets BG_PID, the PID of timeout,
+# whose child is the program; lab_teardown stops what is still running.
 start_bg() {
     local name=$1
     shift
-    bounded "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
+    # timeout itself, not the function bounded: a function would run in a
+    # subshell, and $! would be that subshell's PID.
+    timeout -k 5 "$LAB_TIMEOUT" "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
 }
@@ -126,15 +129,25 @@ wait_bg() {
     wait "$1"
 }
 
-# program_pid PID: the PID of the program that start_bg started as PID
-# (start_bg's PID is that of timeout, whose only child is the program).
+# program_pid PID: the PID of the program that start_bg started as PID: the
+# first process below PID that is not timeout or a shell (the program itself
+# when PID already is the program). Send signals to this PID.
 program_pid() {
-    local child
-    until child=$(cat "/proc/$1/task/$1/children" 2>/dev/null) && [ -n "$child" ]; do
-        kill -0 "$1" 2>/dev/null || return 1
-        sleep 0.01
+    local pid=$1 children deadline=$((SECONDS + LAB_TIMEOUT))
+    while [ $SECONDS -le $deadline ]; do
+        case $(cat "/proc/$pid/comm" 2>/dev/null) in
+            '') return 1 ;;
+            timeout | bash | sh) ;;
+            *) echo "$pid"; return 0 ;;
+        esac
+        children=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
+        if [ -n "$children" ]; then
+            pid=${children%% *}
+        else
+            sleep 0.01
+        fi
     done
-    echo "${child%% *}"
+    return 1
 }
 
 # wait_blocked PID: waits until the program started as PID sleeps in a system
@@ -194,14 +207,23 @@ work_ipc_objects() {
 
 # leftover_ipc_objects: objects of this test still alive: any with an ftok
 # key of $WORK, and any IPC_PRIVATE object of this user made since
-# lab_setup whose users are all gone. (A private object that a live process
-# uses belongs to someone else: another run of the suite going on at the same
-# time. This test's own programs have all ended by now.)
+# lab_setup that nobody uses. A private object belongs to someone else (a
+# copy of the suite running at the same time) while a live process uses it,
+# or if it goes within a few seconds; this test's own programs have ended.
 leftover_ipc_objects() {
-    local uid kind id rest
-    uid=$(id -u)
+    local deadline=$((SECONDS + 5)) unused
     work_ipc_objects
-    ipc_objects | awk -v uid="$uid" '$3 == "0x00000000" && $4 == uid' |
+    while :; do
+        unused=$(unused_private_objects)
+        [ -z "$unused" ] || [ $SECONDS -ge $deadline ] && break
+        sleep 0.2
+    done
+    [ -z "$unused" ] || echo "$unused"
+}
+
+unused_private_objects() {
+    local kind id rest
+    ipc_objects | awk -v uid="$(id -u)" '$3 == "0x00000000" && $4 == uid' |
         grep -vxF -f <(printf '%s\n' "$IPC_BEFORE") |
         while read -r kind id rest; do
             in_use "$kind" "$id" || echo "$kind $id $rest"
@@ -268,7 +290,7 @@ check_readme() {
     done
     while IFS= read -r -d '' script && IFS= read -r -d '' expected; do
         block=$((block + 1))
-        actual=$(cd "$WORK" && bounded bash -c "$script" 2>&1)
+        actual=$(cd "$WORK" && bounded bash -c "$script" 2>&1) || true
         if ! matches_pattern "$expected" "$actual"; then
             printf 'README block %d of %s:\n%s\n-- expected --\n%s\n-- actual --\n%s\n' \
                 "$block" "$readme" "$script" "$expected" "$actual" >&2
