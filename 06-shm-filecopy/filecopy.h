@@ -2,11 +2,12 @@
  * filecopy.h -- what shm_copy and shm_copy_reader agree on (the seed's MyKey.h).
  *
  * The segment is a ring of RING_SLOTS slots of CHUNK bytes each: chunk
- * number i of the file goes into slot i % RING_SLOTS. The writer makes the
- * segment with IPC_PRIVATE and hands its id to the reader on the command
- * line; the message queue has a key, ftok(".", LENGTH_QUEUE_PROJ_ID), so the
- * reader finds it in the folder both run in. Sizes can be changed at build
- * time, e.g.  make CPPFLAGS=-DRING_SLOTS=2
+ * number i of the file goes into slot i % RING_SLOTS. Both IPC objects have
+ * keys from ftok(".", PROJ_ID), so both programs run in the same folder
+ * (shm_copy's child does). As in the seed, shm_copy passes the segment's id
+ * to the reader on the command line; the reader finds the queue by its key.
+ * The sizes can be changed at build time, e.g.
+ *     make -B CPPFLAGS=-DRING_SLOTS=1
  */
 #ifndef FILECOPY_H
 #define FILECOPY_H
@@ -25,23 +26,27 @@
 #define CHUNK_DEFAULT (64 * 1024)
 #endif
 
-/* Chunks the segment holds at once; the seed had one. With several, the
- * writer fills the next slot while the reader empties the last one. */
+/* Chunks the segment holds at once. The seed had one, so the writer and
+ * the reader took turns; with several, the writer fills the next slots
+ * while the reader empties the first ones. */
 #ifndef RING_SLOTS
 #define RING_SLOTS 8
 #endif
 
+/* The reader gives emptied slots back in batches of this many (one
+ * FREE_MSG and one SIGUSR1 a batch, instead of one a chunk). Any value from
+ * 1 to RING_SLOTS works; a larger one would leave both sides waiting. */
 #ifndef GIVE_BACK_SLOTS
 #define GIVE_BACK_SLOTS ((RING_SLOTS + 1) / 2)
 #endif
 
 /*
- * The length message (the seed's struct Mystatus). Two types, one per
- * direction, so that neither side receives its own messages:
+ * The length message (the seed's struct Mystatus), one type per direction
+ * so that neither side can receive its own message:
  *   LENGTH_MSG  writer -> reader: the next slot holds len bytes; len 0 is
  *               the end of the file.
- *   FREE_MSG    reader -> writer: len more slots are empty again (sent with
- *               SIGUSR1, which wakes the writer).
+ *   FREE_MSG    reader -> writer: len more slots are empty again (then
+ *               SIGUSR1 wakes the writer).
  */
 #define LENGTH_MSG 1
 #define FREE_MSG 2

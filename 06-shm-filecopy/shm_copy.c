@@ -260,7 +260,10 @@ static size_t wait_for_reader(int msqid)
     sigaddset(&wake, SIGINT);
     sigaddset(&wake, SIGTERM);
     sigaddset(&wake, SIGHUP);
-    sigprocmask(SIG_BLOCK, &wake, &old);
+    if (sigprocmask(SIG_BLOCK, &wake, &old) == -1) {
+        warn("sigprocmask", NULL);
+        return 0;
+    }
     while (!reader_ended && !stop_signal) {
         if (msgrcv(msqid, &msg, LENGTH_MSG_SIZE, FREE_MSG, IPC_NOWAIT) != -1) {
             if (msg.len == 0 || msg.len > RING_SLOTS) {
@@ -277,7 +280,10 @@ static size_t wait_for_reader(int msqid)
         }
         sigsuspend(&old);               /* returns once a handler has run */
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (sigprocmask(SIG_SETMASK, &old, NULL) == -1) {
+        warn("sigprocmask", NULL);
+        return 0;
+    }
     return slots;
 }
 
@@ -473,7 +479,8 @@ remove_temporary:
     }
     if (!ok && unlink(tmp) == -1)
         warn("unlink", tmp);
-    close(src_fd);
+    if (close(src_fd) == -1)
+        warn("close", src);
 
     if (stop_signal) {                  /* cleaned up: now die of it, as the shell expects */
         signal(stop_signal, SIG_DFL);

@@ -35,7 +35,8 @@ assert_copied() {
 copy_sizes() {
     local chunk=$1 size
     shift
-    for size in 0 1 $((chunk - 1)) $chunk $((chunk + 1)) $((3 * chunk + 7)); do
+    for size in $(printf '%s\n' 0 1 $((chunk - 1)) $chunk $((chunk + 1)) $((3 * chunk + 7)) |
+                  sort -nu); do
         random_file src "$size"
         rm -f dst
         assert_copied "$size" "$@"
@@ -49,19 +50,27 @@ assert_refused() {
     [ -n "$stderr" ] || fail "no message on stderr"
 }
 
-# lab_pid PID: the PID of the program that start_bg started as PID (start_bg's
-# PID may be a subshell whose child is timeout, whose child is the program).
-lab_pid() {
-    local pid=$1
-    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != timeout ]; then
-        pid=$(program_pid "$pid") || return 1
-    fi
-    program_pid "$pid"
+# child_of PID: the first child of process PID, once it has one.
+child_of() {
+    local children
+    until children=$(cat "/proc/$1/task/$1/children" 2>/dev/null) && [ -n "$children" ]; do
+        kill -0 "$1" 2>/dev/null || return 1
+        sleep 0.01
+    done
+    echo "${children%% *}"
 }
 
-# child_of PID: the PID of the only child of process PID, once it has one.
-child_of() {
-    program_pid "$1"
+# lab_pid PID: the program that start_bg started as PID: the first process
+# below PID that is not timeout or a shell.
+lab_pid() {
+    local pid=$1
+    while :; do
+        case $(cat "/proc/$pid/comm" 2>/dev/null) in
+            '') return 1 ;;
+            timeout | bash | sh) pid=$(child_of "$pid") || return 1 ;;
+            *) echo "$pid"; return 0 ;;
+        esac
+    done
 }
 
 # has_partial_copy DIR NAME: DIR holds a file other than NAME with data in it
@@ -80,19 +89,25 @@ files_in() {
     ls -A "$1"
 }
 
-# start_slow_copy: starts copying 16 MiB one byte per chunk from src to
-# out/dst (an old dst with the text "old copy"), so that the copy takes far
-# longer than the test; waits until it is under way. Sets COPY (start_bg's
-# PID), WRITER and READER (the two programs' PIDs).
+# start_slow_copy [OLD]: starts copying 16 MiB one byte per chunk from src
+# to out/dst, so that the copy takes far longer than the test; out/dst is
+# first made with the text OLD if given. Waits until the copy is under way
+# (a file with data beside out/dst) and checks that DST itself is not being
+# written. Sets COPY (start_bg's PID), WRITER and READER (the programs' PIDs).
 start_slow_copy() {
     head -c $((16 * 1024 * 1024)) /dev/urandom > src
     mkdir out
-    echo 'old copy' > out/dst
+    [ $# -eq 0 ] || echo "$1" > out/dst
     start_bg copy shm_copy -b 1 src out/dst
     COPY=$BG_PID
     WRITER=$(lab_pid "$COPY")
     wait_until has_partial_copy out dst
     READER=$(child_of "$WRITER")
+    if [ $# -eq 0 ]; then
+        assert [ ! -e out/dst ]
+    else
+        assert_equal "$(cat out/dst)" "$1"
+    fi
 }
 
 # finish PID: waits for a program started by start_bg; sets $status.
@@ -101,17 +116,30 @@ finish() {
     wait_bg "$1" || status=$?
 }
 
-# assert_copy_abandoned: the slow copy has ended with a non-zero status
-# before its time limit, left no IPC object, no partial copy, and the old
-# out/dst as it was; its reader is gone.
+# assert_copy_abandoned [OLD]: the slow copy has ended with a non-zero status
+# before its time limit, left no IPC object and no partial copy, and out/dst
+# holds OLD (or does not exist); its reader is gone.
 assert_copy_abandoned() {
     finish "$COPY"
     [ "$status" -ne 0 ] || fail "shm_copy exited 0"
     [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "shm_copy hung until its time limit"
     assert_equal "$(work_ipc_objects)" ''
-    assert_equal "$(files_in out)" 'dst'
-    assert_equal "$(cat out/dst)" 'old copy'
+    if [ $# -eq 0 ]; then
+        assert_equal "$(files_in out)" ''
+    else
+        assert_equal "$(files_in out)" 'dst'
+        assert_equal "$(cat out/dst)" "$1"
+    fi
     wait_until eval "! kill -0 $READER 2>/dev/null"
+}
+
+# fewer_under_valgrind N ARGS...: prints ARGS one a line, only the first N
+# of them under valgrind (where every run takes a second or more).
+fewer_under_valgrind() {
+    local n=$1
+    shift
+    [ -n "${IPC_LABS_VALGRIND:-}" ] || n=$#
+    printf '%s\n' "${@:1:n}"
 }
 
 # ---------------------------------------------------------------- copies
@@ -201,7 +229,7 @@ assert_copy_abandoned() {
 }
 
 @test "06-shm-filecopy: 20 copies in a row leave nothing behind" {
-    for i in $(seq 20); do
+    for i in $(fewer_under_valgrind 4 $(seq 20)); do
         random_file src $((i * 997))
         run bounded shm_copy -b 512 src dst
         [ "$status" -eq 0 ] || fail "copy $i: status $status"
@@ -322,11 +350,11 @@ assert_copy_abandoned() {
 
 @test "06-shm-filecopy: CHUNK zero, negative or not a number prints usage and exits 2" {
     echo data > src
-    for chunk in 0 -5 abc 12x '' ' 5' 0x10 1e3; do
+    while IFS= read -r chunk; do
         run --separate-stderr bounded shm_copy -b "$chunk" src dst
         assert_failure 2
         [[ $stderr == usage:\ shm_copy* ]] || fail "CHUNK '$chunk': $stderr"
-    done
+    done < <(fewer_under_valgrind 3 0 abc -5 12x '' ' 5' 0x10 1e3)
     assert_equal "$(files_in .)" 'src'
 }
 
@@ -344,42 +372,43 @@ assert_copy_abandoned() {
 
 @test "06-shm-filecopy: shm_copy with a wrong number of arguments or a bad option prints usage and exits 2" {
     echo data > src
-    for args in '' 'src' 'src dst extra' '-x src dst' '-b'; do
+    while IFS= read -r args; do
         run --separate-stderr bounded shm_copy $args
         assert_failure 2
         [[ $stderr == *usage:\ shm_copy* ]] || fail "shm_copy $args: $stderr"
-    done
+    done < <(fewer_under_valgrind 3 'src' '-x src dst' 'src dst extra' '' '-b')
     assert_equal "$(files_in .)" 'src'
 }
 
 # ---------------------------------------------------------------- faults
 
 @test "06-shm-filecopy: the reader killed mid-copy: shm_copy fails at once, removes everything, keeps the old DST" {
-    start_slow_copy
+    start_slow_copy 'old copy'
     kill -KILL "$READER"
-    assert_copy_abandoned
+    assert_copy_abandoned 'old copy'
     [[ $(bg_out copy) != *copied* ]]
     [ -n "$(bg_err copy)" ]
 }
 
 @test "06-shm-filecopy: shm_copy stopped by SIGTERM mid-copy cleans up and stops its reader" {
-    start_slow_copy
+    start_slow_copy 'old copy'
     kill -TERM "$WRITER"
-    assert_copy_abandoned
+    assert_copy_abandoned 'old copy'
 }
 
-@test "06-shm-filecopy: shm_copy stopped by SIGINT mid-copy cleans up and stops its reader" {
+@test "06-shm-filecopy: shm_copy stopped by SIGINT mid-copy cleans up, stops its reader, creates no DST" {
     start_slow_copy
     kill -INT "$WRITER"
     assert_copy_abandoned
 }
 
 @test "06-shm-filecopy: shm_copy_reader without arguments or with a non-numeric SHMID prints usage and exits 2" {
-    for args in '' '1' 'abc dst' '12x dst' '-1 dst' '0x10 dst' '99999999999999999999 dst'; do
+    while IFS= read -r args; do
         run --separate-stderr bounded shm_copy_reader $args
         assert_failure 2
         [[ $stderr == usage:\ shm_copy_reader* ]] || fail "shm_copy_reader $args: $stderr"
-    done
+    done < <(fewer_under_valgrind 3 'abc dst' '' '-1 dst' '1' '12x dst' '0x10 dst' \
+                                    '99999999999999999999 dst')
     assert_equal "$(files_in .)" ''
 }
 
