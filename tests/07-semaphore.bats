@@ -19,12 +19,7 @@ read_state() {
     STATE=${stat%% *}
 }
 
-proc_state() {
-    read_state "$1"
-    echo "$STATE"
-}
-
-# children PID: the PIDs of the children of PID.
+# children PID: the PIDs of the children of PID; has_children PID: any?
 children() {
     cat "/proc/$1/task/$1/children" 2>/dev/null
 }
@@ -35,6 +30,7 @@ has_children() {
     [ -n "$list" ]
 }
 
+# stopped PID, gone PID: T, or ended (a zombie or no more).
 stopped() {
     read_state "$1"
     [ "$STATE" = T ]
@@ -48,9 +44,9 @@ gone() {
 # program_of PID: the PID of the program that start_bg started as PID.
 # start_bg's PID is a subshell that runs timeout, which runs the program:
 # walk down past both (and past a `bash -c 'exec ...'` until it has exec'd).
-# test_helper's program_pid stops at timeout, so its wait_blocked sees
-# timeout asleep at once, and a SIGSTOP sent there stops timeout, not the
-# program.
+# (test_helper's program_pid stopped at timeout when this was written: its
+# wait_blocked saw timeout asleep at once, and a SIGSTOP sent there stopped
+# timeout, not the program.)
 program_of() {
     local pid=$1 next deadline=$((SECONDS + LAB_TIMEOUT))
     while [ $SECONDS -le $deadline ]; do
@@ -72,12 +68,12 @@ program_of() {
 # wait_asleep PID: waits until the program that start_bg started as PID
 # sleeps in a system call (waiting for its partner); fails if it ends first.
 wait_asleep() {
-    local pid state deadline=$((SECONDS + LAB_TIMEOUT))
+    local pid deadline=$((SECONDS + LAB_TIMEOUT))
     pid=$(program_of "$1") || return 1
     while [ $SECONDS -le $deadline ]; do
-        state=$(proc_state "$pid")
-        [ -n "$state" ] && [ "$state" != Z ] || return 1
-        [ "$state" = S ] && return 0
+        read_state "$pid"
+        [ -n "$STATE" ] && [ "$STATE" != Z ] || return 1
+        [ "$STATE" = S ] && return 0
         sleep 0.01
     done
     return 1
