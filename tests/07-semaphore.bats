@@ -315,6 +315,18 @@ usage_error() {
     assert_equal "$(work_ipc_objects)" ''
 }
 
+@test "07-semaphore: a producer whose data all fit in the buffer still learns that the consumer failed" {
+    seq 100 > in.txt
+    start_bg producer sem_producer in.txt
+    producer=$BG_PID
+    wait_asleep "$producer"         # all sent: it waits to hear that all was written
+    run --separate-stderr bounded sem_consumer /dev/full
+    assert_failure 1
+    wait_status "$producer"
+    [ "$status" -ne 0 ] || fail "the producer exited 0, but nothing was written"
+    assert_equal "$(work_ipc_objects)" ''
+}
+
 @test "07-semaphore: a consumer killed mid-transfer: the producer notices and cleans up" {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg consumer sem_consumer out.bin
