@@ -110,6 +110,8 @@ bounded() {
 # detached from bats' descriptor 3, with its output in NAME.out and NAME.err
 # (in $BATS_TEST_TMPDIR, outside $WORK). Sets BG_PID, the PID of timeout,
 # whose child is the program; lab_teardown stops what is still running.
+# Its standard input is /dev/null (bash's rule for `&`); to feed it a file,
+# start `bash -c 'exec PROGRAM < FILE'`.
 start_bg() {
     local name=$1
     shift
