@@ -1,13 +1,13 @@
 /*
  * filecopy.h -- what shm_copy and shm_copy_reader agree on (the seed's MyKey.h).
  *
- * The segment is a ring of RING_SLOTS slots of CHUNK bytes each: chunk
- * number i of the file goes into slot i % RING_SLOTS. Both IPC objects have
- * keys from ftok(".", PROJ_ID), so both programs run in the same folder
- * (shm_copy's child does). As in the seed, shm_copy passes the segment's id
- * to the reader on the command line; the reader finds the queue by its key.
- * The sizes can be changed at build time, e.g.
- *     make -B CPPFLAGS=-DRING_SLOTS=1
+ * The segment is a ring of slots of CHUNK bytes: chunk number i of the file
+ * goes into slot i % slots. Both IPC objects have keys from ftok(".",
+ * PROJ_ID), so both programs run in the same folder (shm_copy's child
+ * does). As in the seed, shm_copy passes the segment's id to the reader on
+ * the command line; the reader finds the queue by its key. The sizes can be
+ * changed at build time, e.g.
+ *     make -B CPPFLAGS=-DMAX_SLOTS=1
  */
 #ifndef FILECOPY_H
 #define FILECOPY_H
@@ -26,36 +26,43 @@
 #define CHUNK_DEFAULT (64 * 1024)
 #endif
 
-/* Chunks the segment holds at once. The seed had one, so the writer and
- * the reader took turns; with several, the writer fills the next slots
- * while the reader empties the first ones. */
-#ifndef RING_SLOTS
-#define RING_SLOTS 8
+/* How big the ring is: about RING_BYTES, and never more than MAX_SLOTS
+ * chunks. The seed's segment held one chunk, so the writer and the reader
+ * took turns; with several, the writer fills one half of the ring while the
+ * reader empties the other. */
+#ifndef RING_BYTES
+#define RING_BYTES (2 * 1024 * 1024)
 #endif
-
-/* The reader gives emptied slots back in batches of this many (one
- * FREE_MSG and one SIGUSR1 a batch, instead of one a chunk). Any value from
- * 1 to RING_SLOTS works; a larger one would leave both sides waiting. */
-#ifndef GIVE_BACK_SLOTS
-#define GIVE_BACK_SLOTS ((RING_SLOTS + 1) / 2)
+#ifndef MAX_SLOTS
+#define MAX_SLOTS 256
 #endif
 
 /*
  * The length message (the seed's struct Mystatus), one type per direction
  * so that neither side can receive its own message:
- *   LENGTH_MSG  writer -> reader: the next slot holds len bytes; len 0 is
- *               the end of the file.
- *   FREE_MSG    reader -> writer: len more slots are empty again (then
- *               SIGUSR1 wakes the writer).
+ *   LENGTH_MSG  writer -> reader: count chunks, each at offset in the
+ *               segment and len bytes long; a len of 0 ends the file. They
+ *               come in batches of half the ring: one message (and one
+ *               wake-up of the reader) per batch, not per chunk.
+ *   FREE_MSG    reader -> writer: count more slots are empty again (then
+ *               SIGUSR1 wakes the writer). It has no chunk[].
  */
 #define LENGTH_MSG 1
 #define FREE_MSG 2
 
+struct chunk_ref {
+    size_t offset;                      /* where the chunk starts in the segment */
+    size_t len;                         /* its length in bytes */
+};
+
 struct length_msg {
     long mtype;                         /* LENGTH_MSG or FREE_MSG */
-    size_t len;
+    size_t count;
+    struct chunk_ref chunk[(MAX_SLOTS + 1) / 2];
 };
-/* What msgsnd() and msgrcv() count: the message without its type. */
-#define LENGTH_MSG_SIZE (sizeof(struct length_msg) - sizeof(long))
+/* What msgsnd() and msgrcv() count for a message with n chunks: the
+ * message without its type and without the unused part of chunk[]. */
+#define LENGTH_MSG_SIZE(n) \
+    (offsetof(struct length_msg, chunk) - sizeof(long) + (n) * sizeof(struct chunk_ref))
 
 #endif

@@ -10,23 +10,25 @@
  * chunks to a temporary file beside DST, which becomes DST (rename) only
  * once the whole file has arrived. A length of 0 marks the end of the file.
  *
- *     shm_copy --- read SRC ---> [ segment: RING_SLOTS slots of CHUNK ] ---> shm_copy_reader --> DST
- *        |  <------------- lengths and "slots free" (message queue) ------------->  |
- *        '  <---------------- SIGUSR1: "I emptied slots" --------------------------'
+ *   shm_copy -- read SRC --> [ segment: a ring of CHUNK-byte slots ] --> shm_copy_reader --> DST
+ *      |  --- LENGTH_MSG: a batch of chunks (where, how long) --> queue -->  |
+ *      |  <-- FREE_MSG: "this many slots are empty again" <-- queue <------  |
+ *      '  <-- SIGUSR1: "wake up" -----------------------------------------  '
  *
- * The seed's protocol moved one chunk at a time, with a message and two
- * signals per chunk (and kill() then pause(), which can lose a signal and
- * hang both sides). Here the segment holds RING_SLOTS chunks, so reading
- * SRC and writing DST overlap; the reader sleeps in msgrcv() until a length
- * arrives, and the writer sleeps in sigsuspend() until the reader's SIGUSR1,
+ * The seed's segment held one chunk, and each chunk cost a message and two
+ * signals (with kill() then pause(), which can lose a signal and hang both
+ * sides). Here the segment is a ring of about RING_BYTES: the writer fills
+ * one half while the reader empties the other, and the lengths and the
+ * wake-ups go once per half ring, not once per chunk. The reader sleeps in
+ * msgrcv(); the writer sleeps in sigsuspend() until the reader's SIGUSR1,
  * the reader's death (SIGCHLD) or a stop signal: the signals are blocked
  * from the moment it checks the queue until sigsuspend() unblocks them, so
  * none is lost.
  *
  * Partner: shm_copy_reader, found beside this program (/proc/self/exe).
- * IPC objects: this program creates the segment (IPC_PRIVATE, id passed to
- * the reader) and the queue (ftok(".", LENGTH_QUEUE_PROJ_ID)), both 0600
- * and exclusive, and removes both on success, on failure, and on SIGINT,
+ * IPC objects: this program creates the segment and the queue, with keys
+ * ftok(".", SEGMENT_PROJ_ID) and ftok(".", LENGTH_QUEUE_PROJ_ID), 0600 and
+ * exclusive, and removes both on success, on failure, and on SIGINT,
  * SIGTERM or SIGHUP (then it dies of that signal). If the reader dies, it
  * notices at once (SIGCHLD), removes the partial copy and exits 1.
  *
@@ -86,25 +88,25 @@ static void die(const char *what, const char *name)
     exit(1);
 }
 
-/* The largest CHUNK: RING_SLOTS chunks must fit in one segment (SHMMAX). */
-static size_t largest_chunk(void)
+/* The largest segment the system allows (SHMMAX), from shmctl(IPC_INFO). */
+static size_t largest_segment(void)
 {
     struct shminfo info;
 
     if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info) == -1)
         die("shmctl IPC_INFO", NULL);
-    return info.shmmax / RING_SLOTS;
+    return info.shmmax;
 }
 
 static void usage(void)
 {
     fprintf(stderr, "usage: shm_copy [-b CHUNK] SRC DST\n"
             "       CHUNK: bytes per chunk, 1 to %zu (default %d)\n",
-            largest_chunk(), CHUNK_DEFAULT);
+            largest_segment() / 2, CHUNK_DEFAULT);
     exit(2);
 }
 
-/* CHUNK from -b: digits only, 1 to largest_chunk(). */
+/* CHUNK from -b: digits only, 1 to SHMMAX / 2 (the ring has two slots or more). */
 static size_t parse_chunk(const char *arg)
 {
     char *end;
@@ -113,9 +115,29 @@ static size_t parse_chunk(const char *arg)
         usage();
     errno = 0;
     unsigned long long chunk = strtoull(arg, &end, 10);
-    if (*end != '\0' || errno == ERANGE || chunk == 0 || chunk > largest_chunk())
+    if (*end != '\0' || errno == ERANGE || chunk == 0 || chunk > largest_segment() / 2)
         usage();
     return (size_t)chunk;
+}
+
+/*
+ * How many chunks the ring holds: RING_BYTES' worth, within SHMMAX, an even
+ * number from 2 to MAX_SLOTS. Even, because the writer sends the lengths in
+ * batches of half the ring: it fills one half while the reader empties the
+ * other.
+ */
+static size_t ring_slots(size_t chunk)
+{
+    size_t slots = RING_BYTES / chunk, most = largest_segment() / chunk;
+
+    if (slots > most)
+        slots = most;
+    slots -= slots % 2;
+    if (slots < 2)
+        slots = 2;
+    if (slots > MAX_SLOTS)
+        slots = MAX_SLOTS;
+    return slots;
 }
 
 /* Puts the path of shm_copy_reader, in this executable's folder, into path. */
@@ -248,11 +270,11 @@ static pid_t start_reader(const char *reader, int shmid, const char *tmp)
  * Block, check, sigsuspend(): a SIGUSR1 sent after the check stays pending
  * and ends sigsuspend() at once. (The seed's kill() then pause() lost it.)
  */
-static size_t wait_for_reader(int msqid)
+static size_t wait_for_reader(int msqid, size_t slots)
 {
     sigset_t wake, old;
     struct length_msg msg;
-    size_t slots = 0;
+    size_t freed = 0;
 
     sigemptyset(&wake);
     sigaddset(&wake, SIGUSR1);
@@ -265,13 +287,12 @@ static size_t wait_for_reader(int msqid)
         return 0;
     }
     while (!reader_ended && !stop_signal) {
-        if (msgrcv(msqid, &msg, LENGTH_MSG_SIZE, FREE_MSG, IPC_NOWAIT) != -1) {
-            if (msg.len == 0 || msg.len > RING_SLOTS) {
+        if (msgrcv(msqid, &msg, LENGTH_MSG_SIZE(0), FREE_MSG, IPC_NOWAIT) != -1) {
+            if (msg.count == 0 || msg.count > slots)
                 fprintf(stderr, "shm_copy: bad message from the reader: %zu slots free\n",
-                        msg.len);
-                break;
-            }
-            slots = msg.len;
+                        msg.count);
+            else
+                freed = msg.count;
             break;
         }
         if (errno != ENOMSG) {
@@ -284,36 +305,41 @@ static size_t wait_for_reader(int msqid)
         warn("sigprocmask", NULL);
         return 0;
     }
-    return slots;
+    return freed;
 }
 
-static int send_length(int msqid, size_t len)
+/* Sends a batch of chunks (where each is and how long), and empties it. */
+static int send_batch(int msqid, struct length_msg *msg)
 {
-    struct length_msg msg = { .mtype = LENGTH_MSG, .len = len };
-
-    while (msgsnd(msqid, &msg, LENGTH_MSG_SIZE, 0) == -1) {
+    while (msgsnd(msqid, msg, LENGTH_MSG_SIZE(msg->count), 0) == -1) {
         if (errno != EINTR || reader_ended || stop_signal) {
             warn("msgsnd", NULL);
             return -1;
         }
     }
+    msg->count = 0;
     return 0;
 }
 
 /*
- * Reads SRC into the ring, chunk i into slot i % RING_SLOTS, and sends each
- * chunk's length; the last length is 0. A slot is reused only after the
- * reader has reported it empty. Returns the bytes sent, or -1.
+ * Reads SRC into the ring, chunk i into slot i % slots, and sends where each
+ * chunk is and its length; the last length is 0. The lengths go in batches
+ * of half the ring, so that the reader, asleep in msgrcv(), is woken once a
+ * batch rather than once a chunk. The ring is full exactly when a batch has
+ * just gone; then the writer waits until the reader gives slots back.
+ * Returns the bytes sent, or -1.
  */
-static off_t send_file(int src_fd, const char *src, char *ring, size_t chunk, int msqid)
+static off_t send_file(int src_fd, const char *src, char *ring, size_t chunk, size_t slots,
+                       int msqid)
 {
-    size_t free_slots = RING_SLOTS, slot = 0;
+    struct length_msg msg = { .mtype = LENGTH_MSG, .count = 0 };
+    size_t batch = (slots + 1) / 2, free_slots = slots, slot = 0;
     off_t total = 0;
     ssize_t n;
 
     do {
         if (free_slots == 0)
-            free_slots = wait_for_reader(msqid);
+            free_slots = wait_for_reader(msqid, slots);
         if (free_slots == 0 || reader_ended || stop_signal)
             return -1;
         /* One read() per chunk: a short one makes a shorter chunk, since
@@ -325,11 +351,14 @@ static off_t send_file(int src_fd, const char *src, char *ring, size_t chunk, in
             warn("read", src);
             return -1;
         }
-        if (send_length(msqid, (size_t)n) == -1)
-            return -1;
+        msg.chunk[msg.count].offset = slot * chunk;
+        msg.chunk[msg.count].len = (size_t)n;
+        msg.count++;
         total += n;
-        slot = (slot + 1) % RING_SLOTS;
+        slot = (slot + 1) % slots;
         free_slots--;
+        if ((msg.count == batch || n == 0) && send_batch(msqid, &msg) == -1)
+            return -1;
     } while (n > 0);
     return total;
 }
@@ -339,12 +368,12 @@ static off_t send_file(int src_fd, const char *src, char *ring, size_t chunk, in
  * (it does at the end marker); if the copy failed or a stop signal came,
  * stops it first. Returns 0 only if it wrote the whole file and exited 0.
  */
-static int collect_reader(pid_t reader, int msqid, int sent_all)
+static int collect_reader(pid_t reader, int msqid, size_t slots, int sent_all)
 {
     int status;
 
     if (sent_all)
-        while (wait_for_reader(msqid) > 0)
+        while (wait_for_reader(msqid, slots) > 0)
             ;                           /* emptied slots: no longer needed */
     int ended_alone = reader_ended;
     if (!ended_alone && kill(reader, SIGTERM) == -1)
@@ -407,6 +436,7 @@ int main(int argc, char *argv[])
 
     char reader_path[PATH_MAX], tmp[PATH_MAX];
     struct stat src_st;
+    size_t slots = ring_slots(chunk);
     int ok = 0, msqid, shmid;
     char *ring;
     pid_t reader;
@@ -431,7 +461,7 @@ int main(int argc, char *argv[])
         warn("msgget", errno == EEXIST ? "(is another shm_copy running in this folder?)" : NULL);
         goto remove_temporary;
     }
-    shmid = shmget(segment_key, RING_SLOTS * chunk, IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
+    shmid = shmget(segment_key, slots * chunk, IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
     if (shmid == -1) {
         warn("shmget", errno == EEXIST ? "(is another shm_copy running in this folder?)" : NULL);
         goto remove_queue;
@@ -451,8 +481,8 @@ int main(int argc, char *argv[])
     printf("my child pid is %d\n", (int)reader);
     fflush(stdout);                     /* before the reader can print */
 
-    total = send_file(src_fd, src, ring, chunk, msqid);
-    if (collect_reader(reader, msqid, total != -1) == 0 && check_size(tmp, total) == 0)
+    total = send_file(src_fd, src, ring, chunk, slots, msqid);
+    if (collect_reader(reader, msqid, slots, total != -1) == 0 && check_size(tmp, total) == 0)
         ok = 1;
 
 detach:

@@ -5,16 +5,13 @@
  * Usage:   shm_copy_reader SHMID DST      (started by shm_copy)
  *
  * Attaches the segment SHMID (read-only) and finds shm_copy's message queue
- * by its key, ftok(".", LENGTH_QUEUE_PROJ_ID). Each message gives the length
- * of the next chunk, in slot i % RING_SLOTS of the segment; the reader
- * checks that it fits a slot and writes exactly that many bytes to DST
- * (write(), never strcpy(): a file may hold NUL bytes). DST is created or
- * truncated, never appended to. A length of 0 ends the file.
- *
- * It gives slots back in batches: after each half ring, and always before
- * it sleeps in msgrcv() waiting for a length (or shm_copy, waiting for a
- * slot, and this program, waiting for a length, would wait for each other
- * forever). Each batch is a FREE_MSG, then SIGUSR1 to wake shm_copy.
+ * by its key, ftok(".", LENGTH_QUEUE_PROJ_ID). It sleeps in msgrcv() until
+ * a LENGTH_MSG comes: a batch of chunks, each with its offset in the
+ * segment and its length. It checks that each lies inside the segment and
+ * writes exactly that many bytes to DST (write(), never strcpy(): a file
+ * may hold NUL bytes), then gives the batch's slots back: a FREE_MSG, and
+ * SIGUSR1 to wake shm_copy. A length of 0 ends the file. DST is created or
+ * truncated, never appended to.
  *
  * Partner: shm_copy, which starts this program with the id of a segment it
  * created and the name of a temporary file beside its DST, and which
@@ -76,9 +73,9 @@ static int parse_id(const char *arg)
 
 /*
  * Checks that shmid is a segment our parent made (so it is shm_copy's, and
- * our SIGUSR1s go to shm_copy) and returns the size of one slot.
+ * our SIGUSR1s go to shm_copy); returns its size and the writer's PID.
  */
-static size_t slot_size(int shmid, pid_t *writer)
+static size_t segment_size(int shmid, pid_t *writer)
 {
     struct shmid_ds ds;
 
@@ -89,13 +86,13 @@ static size_t slot_size(int shmid, pid_t *writer)
         }
         die("shmctl IPC_STAT", NULL);
     }
-    if (ds.shm_cpid != getppid() || ds.shm_segsz < RING_SLOTS || ds.shm_segsz % RING_SLOTS != 0) {
-        fprintf(stderr, "shm_copy_reader: segment %d was not made by shm_copy for me: "
+    if (ds.shm_cpid != getppid()) {
+        fprintf(stderr, "shm_copy_reader: segment %d was not made by my parent: "
                 "run shm_copy instead\n", shmid);
         exit(1);
     }
     *writer = ds.shm_cpid;
-    return ds.shm_segsz / RING_SLOTS;
+    return ds.shm_segsz;
 }
 
 /* Opens DST for writing, empty. O_NONBLOCK: a FIFO with no reader fails at
@@ -121,28 +118,33 @@ static int open_destination(const char *dst)
     return fd;
 }
 
-/* Tells the writer that `freed` more slots are empty, and wakes it. */
-static void give_back(int msqid, pid_t writer, size_t *freed)
+/* Sleeps in msgrcv() until the next batch of chunks arrives; checks that the
+ * message is as long as its count says. */
+static void receive_batch(int msqid, struct length_msg *msg)
 {
-    struct length_msg msg = { .mtype = FREE_MSG, .len = *freed };
+    ssize_t size;
 
-    while (msgsnd(msqid, &msg, LENGTH_MSG_SIZE, 0) == -1)
+    while ((size = msgrcv(msqid, msg, LENGTH_MSG_SIZE((MAX_SLOTS + 1) / 2), LENGTH_MSG, 0)) == -1)
+        if (errno != EINTR)
+            die("msgrcv", NULL);
+    if (msg->count == 0 || msg->count > (MAX_SLOTS + 1) / 2 ||
+        (size_t)size != LENGTH_MSG_SIZE(msg->count)) {
+        fprintf(stderr, "shm_copy_reader: bad message: %zu chunks in %zd bytes\n",
+                msg->count, size);
+        exit(1);
+    }
+}
+
+/* Tells the writer that count more slots are empty, and wakes it. */
+static void give_back(int msqid, pid_t writer, size_t count)
+{
+    struct length_msg msg = { .mtype = FREE_MSG, .count = count };
+
+    while (msgsnd(msqid, &msg, LENGTH_MSG_SIZE(0), 0) == -1)
         if (errno != EINTR)
             die("msgsnd", NULL);
     if (kill(writer, SIGUSR1) == -1)
         die("kill", "shm_copy");
-    *freed = 0;
-}
-
-/* Sleeps in msgrcv() until the length of the next chunk arrives. */
-static size_t receive_length(int msqid)
-{
-    struct length_msg msg;
-
-    while (msgrcv(msqid, &msg, LENGTH_MSG_SIZE, LENGTH_MSG, 0) == -1)
-        if (errno != EINTR)
-            die("msgrcv", NULL);
-    return msg.len;
 }
 
 /* Writes all len bytes: write() may take fewer than asked. */
@@ -159,6 +161,26 @@ static void write_all(int fd, const char *data, size_t len, const char *dst)
     }
 }
 
+/* Writes the batch's chunks to fd; returns 0 once a chunk of length 0 (the
+ * end of the file) is met, 1 otherwise. Every chunk must lie inside the
+ * segment: offset and length are checked, never trusted. */
+static int write_batch(int fd, const char *ring, size_t segsz, const struct length_msg *msg,
+                       const char *dst)
+{
+    for (size_t i = 0; i < msg->count; i++) {
+        const struct chunk_ref *c = &msg->chunk[i];
+        if (c->len == 0)
+            return 0;
+        if (c->offset > segsz || c->len > segsz - c->offset) {
+            fprintf(stderr, "shm_copy_reader: a chunk of %zu bytes at %zu does not fit "
+                    "the segment of %zu bytes\n", c->len, c->offset, segsz);
+            exit(1);
+        }
+        write_all(fd, ring + c->offset, c->len, dst);
+    }
+    return 1;
+}
+
 int main(int argc, char *argv[])
 {
     if (argc != 3)
@@ -171,7 +193,7 @@ int main(int argc, char *argv[])
      * that died before: then our parent is no longer shm_copy. */
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
         die("prctl PR_SET_PDEATHSIG", NULL);
-    size_t chunk = slot_size(shmid, &writer);
+    size_t segsz = segment_size(shmid, &writer);
 
     key_t key = ftok(".", LENGTH_QUEUE_PROJ_ID);
     if (key == -1)
@@ -184,22 +206,14 @@ int main(int argc, char *argv[])
         die("shmat", NULL);
     int fd = open_destination(dst);
 
-    size_t slot = 0, freed = 0;
-    size_t len = receive_length(msqid);
-    /* shm_copy prints its lines before it sends the first length. */
+    struct length_msg msg;
+    receive_batch(msqid, &msg);
+    /* shm_copy prints its lines before it sends the first batch. */
     printf("my parent pid is %d\nmy(read) pid is %d\n", (int)writer, (int)getpid());
     fflush(stdout);
-    while (len > 0) {
-        if (len > chunk) {
-            fprintf(stderr, "shm_copy_reader: length %zu does not fit a slot of %zu bytes\n",
-                    len, chunk);
-            exit(1);
-        }
-        write_all(fd, ring + slot * chunk, len, dst);
-        slot = (slot + 1) % RING_SLOTS;
-        if (++freed >= GIVE_BACK_SLOTS)
-            give_back(msqid, writer, &freed);
-        len = receive_length(msqid);
+    while (write_batch(fd, ring, segsz, &msg, dst)) {
+        give_back(msqid, writer, msg.count);
+        receive_batch(msqid, &msg);
     }
 
     if (close(fd) == -1)
