@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -223,6 +224,25 @@ static void make_temporary(const char *dst, mode_t mode, char *tmp, size_t size)
         unlink(tmp);
         exit(1);
     }
+}
+
+/*
+ * Maps all the ring's pages into this process now, in one call, instead of
+ * one page fault at a time as the copy first touches them. A fault costs
+ * about a microsecond on bare metal but some 30 in some virtual machines,
+ * and a 2 MiB ring has 512 pages. MADV_POPULATE_WRITE is Linux 5.14 and
+ * later; on an older kernel (EINVAL) the faults simply happen as before.
+ * Only a speed-up: a failure is reported and the copy goes on.
+ */
+static void map_ring_now(char *ring, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (madvise(ring, size, MADV_POPULATE_WRITE) == -1 && errno != EINVAL)
+        warn("madvise", NULL);
+#else
+    (void)ring;
+    (void)size;
+#endif
 }
 
 /* Catches the signals the writer waits for; a handler only sets a flag. */
@@ -471,6 +491,7 @@ int main(int argc, char *argv[])
         warn("shmat", NULL);
         goto remove_segment;
     }
+    map_ring_now(ring, slots * chunk);
     if (catch_signals() == -1)
         goto detach;
 
