@@ -48,6 +48,8 @@ mode == "json" {
     line = trim($0)
     if (line == "" || line ~ /^#/)
         next
+    sub(/[ \t]+#.*$/, "", line)            # a comment after the rule
+    $0 = line
     where = FILENAME ":" FNR
     if (index(line, " = ") > 0) {           # TEST NAME = POINTS
         test = line

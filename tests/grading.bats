@@ -149,7 +149,7 @@ EOF
     cat >"$dir/grading/points" <<'EOF'
 # made up for the test
 default 50
-98-fake 10
+98-fake 10          # shared by its tests, but for
   98-fake: passes = 4
 96-slow 30
 EOF
