@@ -7,36 +7,6 @@ load test_helper
 setup()    { lab_setup 03-fifo; }
 teardown() { lab_teardown; }
 
-# The program that start_bg started as PID: start_bg's PID is a subshell, whose
-# child is timeout, whose child is the program (test_helper's program_pid stops
-# at timeout, which is always asleep and dies of SIGKILL without its child).
-# Follows the first child down past bash, sh and timeout.
-lab_program_pid() {
-    local pid=$1 children
-    while kill -0 "$pid" 2>/dev/null; do
-        case $(cat "/proc/$pid/comm" 2>/dev/null) in
-            bash | sh | timeout)
-                children=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
-                if [ -n "$children" ]; then pid=${children%% *}; else sleep 0.01; fi ;;
-            *)
-                echo "$pid"
-                return 0 ;;
-        esac
-    done
-    return 1
-}
-
-# wait_program_blocked PID: waits until the program that start_bg started as
-# PID sleeps in a system call (state S), within the time limit.
-wait_program_blocked() {
-    local pid state deadline=$((SECONDS + LAB_TIMEOUT))
-    pid=$(lab_program_pid "$1") || return 1
-    until state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) && [ "$state" = S ]; do
-        [ -n "$state" ] && [ $SECONDS -le $deadline ] || return 1
-        sleep 0.01
-    done
-}
-
 # same_file_state FILE: content checksum, inode and modification time of FILE,
 # to show that a program left it exactly as it was.
 same_file_state() {
@@ -83,7 +53,7 @@ same_file_state() {
     printf 'hello, fifo\n' > hello.txt
     start_bg consumer fifo_consumer my_fifo copy.txt
     consumer=$BG_PID
-    wait_program_blocked "$consumer"
+    wait_blocked "$consumer"
     run --separate-stderr bounded fifo_producer my_fifo hello.txt
     assert_success
     [[ $stderr == *12* ]] || fail "producer's stderr has no byte count: $stderr"
@@ -98,7 +68,7 @@ same_file_state() {
     start_bg producer fifo_producer my_fifo hello.txt
     producer=$BG_PID
     wait_until test -p my_fifo
-    wait_program_blocked "$producer"
+    wait_blocked "$producer"
     assert [ -p my_fifo ]
     run --separate-stderr bounded fifo_consumer my_fifo
     assert_success
@@ -112,14 +82,14 @@ same_file_state() {
 @test "03-fifo: the FIFO that producer or consumer makes has mode 0600" {
     start_bg producer fifo_producer by_producer /dev/null
     wait_until test -p by_producer
-    wait_program_blocked "$BG_PID"
+    wait_blocked "$BG_PID"
     assert_equal "$(stat -c %a by_producer)" 600
     bounded fifo_consumer by_producer > /dev/null 2>&1
     wait_bg "$BG_PID"
 
     start_bg consumer fifo_consumer by_consumer
     wait_until test -p by_consumer
-    wait_program_blocked "$BG_PID"
+    wait_blocked "$BG_PID"
     assert_equal "$(stat -c %a by_consumer)" 600
     bounded fifo_producer by_consumer /dev/null 2>/dev/null
     wait_bg "$BG_PID"
@@ -130,7 +100,7 @@ same_file_state() {
 @test "03-fifo: a 3 MiB random binary file arrives byte for byte (consumer first)" {
     head -c 3145728 /dev/urandom > random.bin
     start_bg consumer fifo_consumer my_fifo copy.bin
-    wait_program_blocked "$BG_PID"
+    wait_blocked "$BG_PID"
     run --separate-stderr bounded fifo_producer my_fifo random.bin
     assert_success
     [[ $stderr == *3145728* ]]
@@ -143,7 +113,7 @@ same_file_state() {
 @test "03-fifo: a 3 MiB random binary file arrives byte for byte (producer first, stdin to stdout)" {
     head -c 3145728 /dev/urandom > random.bin
     start_bg producer sh -c 'exec fifo_producer my_fifo < random.bin'
-    wait_program_blocked "$BG_PID"
+    wait_blocked "$BG_PID"
     bounded fifo_consumer my_fifo > copy.bin 2> consumer.err
     wait_bg "$BG_PID" || fail "producer failed: $(bg_err producer)"
     cmp random.bin copy.bin
@@ -252,11 +222,11 @@ same_file_state() {
     start_bg consumer fifo_consumer my_fifo sink
     consumer=$BG_PID
     wait_until test -p my_fifo
-    wait_program_blocked "$consumer"
+    wait_blocked "$consumer"
     start_bg producer fifo_producer my_fifo random.bin
     producer=$BG_PID
-    wait_program_blocked "$producer"
-    kill -KILL "$(lab_program_pid "$consumer")"
+    wait_blocked "$producer"
+    kill -KILL "$(program_pid "$consumer")"
     wait_bg "$consumer" || true
     status=0
     wait_bg "$producer" || status=$?
@@ -285,9 +255,9 @@ same_file_state() {
     for signal in TERM INT; do
         start_bg consumer fifo_consumer my_fifo
         wait_until test -p my_fifo
-        wait_program_blocked "$BG_PID"
+        wait_blocked "$BG_PID"
         assert [ -p my_fifo ]
-        kill -"$signal" "$(lab_program_pid "$BG_PID")"
+        kill -"$signal" "$(program_pid "$BG_PID")"
         status=0
         wait_bg "$BG_PID" || status=$?
         assert [ "$status" -ne 124 ]
@@ -299,9 +269,9 @@ same_file_state() {
     for signal in TERM INT; do
         start_bg producer fifo_producer my_fifo /dev/null
         wait_until test -p my_fifo
-        wait_program_blocked "$BG_PID"
+        wait_blocked "$BG_PID"
         assert [ -p my_fifo ]
-        kill -"$signal" "$(lab_program_pid "$BG_PID")"
+        kill -"$signal" "$(program_pid "$BG_PID")"
         status=0
         wait_bg "$BG_PID" || status=$?
         assert [ "$status" -ne 124 ]

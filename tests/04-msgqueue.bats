@@ -21,36 +21,6 @@ remove_objects_of() {
     return 0
 }
 
-# The program that start_bg started as PID: start_bg's PID is a subshell, whose
-# child is timeout, whose child is the program (test_helper's program_pid stops
-# at timeout, which is always asleep and dies of SIGKILL without its child).
-# Follows the first child down past bash, sh and timeout.
-lab_program_pid() {
-    local pid=$1 children
-    while kill -0 "$pid" 2>/dev/null; do
-        case $(cat "/proc/$pid/comm" 2>/dev/null) in
-            bash | sh | timeout)
-                children=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
-                if [ -n "$children" ]; then pid=${children%% *}; else sleep 0.01; fi ;;
-            *)
-                echo "$pid"
-                return 0 ;;
-        esac
-    done
-    return 1
-}
-
-# wait_program_blocked PID: waits until the program that start_bg started as
-# PID sleeps in a system call (state S), within the time limit.
-wait_program_blocked() {
-    local pid state deadline=$((SECONDS + LAB_TIMEOUT))
-    pid=$(lab_program_pid "$1") || return 1
-    until state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) && [ "$state" = S ]; do
-        [ -n "$state" ] && [ $SECONDS -le $deadline ] || return 1
-        sleep 0.01
-    done
-}
-
 # queue_count: how many message queues with an ftok key of $WORK exist.
 queue_count() {
     work_ipc_objects | awk '$1 == "q"' | wc -l
@@ -82,7 +52,7 @@ RECORD_PROMPTS='Enter name : Enter age : Enter id : continue?(y/n) : '
 @test "04-msgqueue: receiver first, then sender: records printed, stored with separators, queue removed" {
     start_bg receiver msg_receiver
     receiver=$BG_PID
-    wait_program_blocked "$receiver"
+    wait_blocked "$receiver"
     run --separate-stderr bounded msg_sender <<'INPUT'
 Kim
 20
@@ -121,7 +91,7 @@ INPUT
 @test "04-msgqueue: the queue is made with mode 0600 by the receiver too" {
     start_bg receiver msg_receiver
     wait_until queue_exists
-    wait_program_blocked "$BG_PID"
+    wait_blocked "$BG_PID"
     assert_equal "$(queue_modes)" 600
     printf 'A\n1\n1\nn\n' | bounded msg_sender > /dev/null
     wait_bg "$BG_PID"
@@ -236,7 +206,7 @@ INPUT
         rm -f person.txt
         start_bg receiver msg_receiver
         receiver=$BG_PID
-        wait_program_blocked "$receiver"
+        wait_blocked "$receiver"
         run --separate-stderr bounded msg_sender <<<"${input%$'\n'}"
         assert_success
         wait_bg "$receiver" || fail "receiver failed: $(bg_err receiver)"
@@ -264,8 +234,8 @@ INPUT
     receiver=$BG_PID
     start_bg sender sh -c 'exec msg_sender < answers'
     sender=$BG_PID
-    wait_program_blocked "$sender"
-    kill -TERM "$(lab_program_pid "$sender")"
+    wait_blocked "$sender"
+    kill -TERM "$(program_pid "$sender")"
     wait_bg "$sender" || true
     wait_bg "$receiver" || fail "receiver failed: $(bg_err receiver)"
     exec 4<&-
@@ -278,9 +248,9 @@ INPUT
     for signal in INT TERM; do
         start_bg receiver msg_receiver
         wait_until queue_exists
-        wait_program_blocked "$BG_PID"
+        wait_blocked "$BG_PID"
         assert_equal "$(queue_count)" 1
-        kill -"$signal" "$(lab_program_pid "$BG_PID")"
+        kill -"$signal" "$(program_pid "$BG_PID")"
         status=0
         wait_bg "$BG_PID" || status=$?
         assert [ "$status" -ne 124 ]
@@ -328,7 +298,7 @@ INPUT
 @test "04-msgqueue: a blocking msgq_recv started first creates the queue and waits for msgq_send" {
     start_bg recv msgq_recv
     wait_until queue_exists
-    wait_program_blocked "$BG_PID"
+    wait_blocked "$BG_PID"
     assert_equal "$(queue_count)" 1
     bounded msgq_send 2 'late message'
     wait_bg "$BG_PID"
@@ -538,7 +508,7 @@ INPUT
 @test "04-msgqueue: a blocking msgq_recv whose queue is removed fails instead of hanging" {
     start_bg recv msgq_recv
     wait_until queue_exists
-    wait_program_blocked "$BG_PID"
+    wait_blocked "$BG_PID"
     bounded msgq_ctl rm
     status=0
     wait_bg "$BG_PID" || status=$?

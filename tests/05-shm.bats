@@ -5,45 +5,9 @@
 load test_helper
 
 setup()    { lab_setup 05-shm; }
-teardown() { stop_programs; lab_teardown; }
+teardown() { lab_teardown; }
 
 # ---------------------------------------------------------------- helpers
-
-# lab_pid PID: the PID of the lab program that start_bg started as PID.
-# start_bg's PID here is a subshell whose child is timeout, whose child is
-# the program; the helper's program_pid and wait_blocked stop one level
-# short (at timeout), so these tests use lab_pid and wait_asleep instead.
-lab_pid() {
-    local pid=$1
-    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != timeout ]; then
-        pid=$(program_pid "$pid") || return 1
-    fi
-    program_pid "$pid"
-}
-
-# stop_programs: sends SIGTERM to the timeout of every start_bg that is still
-# running (lab_teardown's SIGTERM reaches only the subshell above it), and
-# timeout passes it on to the program, stopped or not.
-stop_programs() {
-    local pid
-    for pid in "${BG_PIDS[@]}"; do
-        kill -TERM $(cat "/proc/$pid/task/$pid/children" 2>/dev/null) 2>/dev/null
-    done
-    return 0
-}
-
-# is_asleep PID: the process sleeps in a system call (state S).
-is_asleep() {
-    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = S ]
-}
-
-# wait_asleep PID: waits until the program started as PID waits for something
-# (a partner, a signal): state S, as the Linux Test Project does.
-wait_asleep() {
-    local pid
-    pid=$(lab_pid "$1") || return 1
-    wait_until is_asleep "$pid"
-}
 
 # finish PID: waits for a program started by start_bg; sets $status to its
 # exit status (run would wait in a subshell, which cannot).
@@ -159,7 +123,7 @@ repeat() {
         previous=$line
     done
 
-    kill -INT "$(lab_pid "$counter")"
+    kill -INT "$(program_pid "$counter")"
     finish "$counter"
     assert_success
 }
@@ -171,7 +135,7 @@ repeat() {
     first=$(bounded shm_show_counter -n 1)
     assert_regex "$first" '^[0-9]+$'
     wait_until counter_beyond "$first"
-    kill -TERM "$(lab_pid "$counter")"
+    kill -TERM "$(program_pid "$counter")"
     finish "$counter"
     assert_success
 }
@@ -183,7 +147,7 @@ repeat() {
     run --separate-stderr bounded shm_show_counter -n 3 -i 10
     assert_success
     assert_output $'0\n0\n0'
-    kill -TERM "$(lab_pid "$counter")"
+    kill -TERM "$(program_pid "$counter")"
     finish "$counter"
     assert_success
 }
@@ -200,7 +164,7 @@ repeat() {
     start_bg counter shm_counter -i 10
     counter=$BG_PID
     wait_until has_segment
-    kill -INT "$(lab_pid "$counter")"
+    kill -INT "$(program_pid "$counter")"
     finish "$counter"
     assert_success
     assert_equal "$(work_ipc_objects)" ''
@@ -210,7 +174,7 @@ repeat() {
     start_bg counter shm_counter -i 10
     counter=$BG_PID
     wait_until has_segment
-    kill -TERM "$(lab_pid "$counter")"
+    kill -TERM "$(program_pid "$counter")"
     finish "$counter"
     assert_success
     assert_equal "$(work_ipc_objects)" ''
@@ -227,7 +191,7 @@ repeat() {
     assert_equal "$(work_ipc_objects)" "$segment"
     run --separate-stderr bounded shm_show_counter -n 1
     assert_success
-    kill -TERM "$(lab_pid "$counter")"
+    kill -TERM "$(program_pid "$counter")"
     finish "$counter"
     assert_success
 }
@@ -239,7 +203,7 @@ repeat() {
     start_bg show shm_show_counter -i 10
     show=$BG_PID
     wait_until [ -s "$BATS_TEST_TMPDIR/show.out" ]
-    kill -INT "$(lab_pid "$counter")"
+    kill -INT "$(program_pid "$counter")"
     finish "$counter"
     assert_success
     finish "$show"
@@ -255,7 +219,7 @@ repeat() {
     start_bg show shm_show_counter -i 10
     show=$BG_PID
     wait_until [ -s "$BATS_TEST_TMPDIR/show.out" ]
-    kill -KILL "$(lab_pid "$counter")"
+    kill -KILL "$(program_pid "$counter")"
     finish "$counter"
     assert_failure 137                  # timeout reports its child's death by SIGKILL
     finish "$show"
@@ -272,12 +236,12 @@ repeat() {
         start_bg show shm_show_counter -i 10
         show=$BG_PID
         wait_until [ -s "$BATS_TEST_TMPDIR/show.out" ]
-        kill -$signal "$(lab_pid "$show")"
+        kill -$signal "$(program_pid "$show")"
         finish "$show"
         assert_success
         has_segment
     done
-    kill -TERM "$(lab_pid "$counter")"
+    kill -TERM "$(program_pid "$counter")"
     finish "$counter"
     assert_success
 }
@@ -305,8 +269,8 @@ repeat() {
     start_bg writer shm_writer
     writer_bg=$BG_PID
     wait_until has_queue
-    wait_asleep "$writer_bg"
-    writer=$(lab_pid "$writer_bg")
+    wait_blocked "$writer_bg"
+    writer=$(program_pid "$writer_bg")
 
     run --separate-stderr bounded shm_reader
     assert_success
@@ -327,8 +291,8 @@ repeat() {
     start_bg reader shm_reader
     reader_bg=$BG_PID
     wait_until has_queue
-    wait_asleep "$reader_bg"
-    reader=$(lab_pid "$reader_bg")
+    wait_blocked "$reader_bg"
+    reader=$(program_pid "$reader_bg")
 
     run --separate-stderr bounded shm_writer
     assert_success
@@ -366,11 +330,11 @@ repeat() {
     start_bg writer shm_writer
     writer=$BG_PID
     wait_until has_queue
-    wait_asleep "$writer"
+    wait_blocked "$writer"
     read -r kind id rest < <(work_ipc_objects)
     assert_equal "$kind" q
     assert_equal "$(ipc_perms q "$id")" 600
-    kill -INT "$(lab_pid "$writer")"
+    kill -INT "$(program_pid "$writer")"
     finish "$writer"
     assert_failure 1
     assert_equal "$(work_ipc_objects)" ''
@@ -381,8 +345,8 @@ repeat() {
         start_bg lone $program
         lone=$BG_PID
         wait_until has_queue
-        wait_asleep "$lone"
-        kill -TERM "$(lab_pid "$lone")"
+        wait_blocked "$lone"
+        kill -TERM "$(program_pid "$lone")"
         finish "$lone"
         assert_failure 1
         assert_equal "$(work_ipc_objects)" ''
@@ -394,11 +358,11 @@ repeat() {
     start_bg writer shm_writer
     writer=$BG_PID
     wait_until has_queue
-    wait_asleep "$writer"
+    wait_blocked "$writer"
     start_bg other_reader bash -c 'cd other && exec shm_reader'
     other_reader=$BG_PID
     wait_until has_objects_in "$WORK/other"
-    wait_asleep "$other_reader"
+    wait_blocked "$other_reader"
 
     run --separate-stderr bounded shm_reader     # the writer's partner is here
     assert_success
@@ -406,8 +370,8 @@ repeat() {
     finish "$writer"
     assert_success
 
-    kill -0 "$(lab_pid "$other_reader")"    # still waiting for a writer of its own
-    kill -TERM "$(lab_pid "$other_reader")"
+    kill -0 "$(program_pid "$other_reader")"    # still waiting for a writer of its own
+    kill -TERM "$(program_pid "$other_reader")"
     finish "$other_reader"
     assert_failure 1
     assert_equal "$(objects_in "$WORK/other")" ''
@@ -417,12 +381,12 @@ repeat() {
     start_bg reader shm_reader
     reader_bg=$BG_PID
     wait_until has_queue
-    wait_asleep "$reader_bg"
-    reader=$(lab_pid "$reader_bg")
+    wait_blocked "$reader_bg"
+    reader=$(program_pid "$reader_bg")
     kill -STOP "$reader"                        # the reader cannot answer
     start_bg writer shm_writer
     writer=$BG_PID
-    wait_asleep "$writer"
+    wait_blocked "$writer"
     kill -KILL "$reader"
     finish "$reader_bg"
     assert_failure 137
@@ -436,13 +400,13 @@ repeat() {
     start_bg writer shm_writer
     writer_bg=$BG_PID
     wait_until has_queue
-    wait_asleep "$writer_bg"
-    writer=$(lab_pid "$writer_bg")
+    wait_blocked "$writer_bg"
+    writer=$(program_pid "$writer_bg")
     kill -STOP "$writer"
     start_bg reader shm_reader                  # gets the writer's PID, then waits
     reader=$BG_PID
-    wait_asleep "$reader"
-    kill -KILL "$(lab_pid "$reader")"
+    wait_blocked "$reader"
+    kill -KILL "$(program_pid "$reader")"
     finish "$reader"
     assert_failure 137
     kill -CONT "$writer"
@@ -456,12 +420,12 @@ repeat() {
     start_bg writer shm_writer
     writer_bg=$BG_PID
     wait_until has_queue
-    wait_asleep "$writer_bg"
-    writer=$(lab_pid "$writer_bg")
+    wait_blocked "$writer_bg"
+    writer=$(program_pid "$writer_bg")
     kill -STOP "$writer"                        # the writer cannot go on
     start_bg reader shm_reader
     reader=$BG_PID
-    wait_asleep "$reader"
+    wait_blocked "$reader"
     kill -KILL "$writer"
     finish "$writer_bg"
     assert_failure 137
@@ -475,13 +439,13 @@ repeat() {
     start_bg reader shm_reader
     reader_bg=$BG_PID
     wait_until has_queue
-    wait_asleep "$reader_bg"
-    reader=$(lab_pid "$reader_bg")
+    wait_blocked "$reader_bg"
+    reader=$(program_pid "$reader_bg")
     kill -STOP "$reader"
     start_bg writer shm_writer                  # posts its PID, then waits
     writer=$BG_PID
-    wait_asleep "$writer"
-    kill -KILL "$(lab_pid "$writer")"
+    wait_blocked "$writer"
+    kill -KILL "$(program_pid "$writer")"
     finish "$writer"
     assert_failure 137
     kill -CONT "$reader"

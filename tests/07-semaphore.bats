@@ -41,44 +41,6 @@ gone() {
     [ -z "$STATE" ] || [ "$STATE" = Z ]
 }
 
-# program_of PID: the PID of the program that start_bg started as PID.
-# start_bg's PID is a subshell that runs timeout, which runs the program:
-# walk down past both (and past a `bash -c 'exec ...'` until it has exec'd).
-# (test_helper's program_pid stopped at timeout when this was written: its
-# wait_blocked saw timeout asleep at once, and a SIGSTOP sent there stopped
-# timeout, not the program.)
-program_of() {
-    local pid=$1 next deadline=$((SECONDS + LAB_TIMEOUT))
-    while [ $SECONDS -le $deadline ]; do
-        case $(cat "/proc/$pid/comm" 2>/dev/null) in
-            '') return 1 ;;
-            bash | timeout) ;;
-            *) echo "$pid"; return 0 ;;
-        esac
-        next=$(children "$pid")
-        if [ -n "$next" ]; then
-            pid=${next%% *}
-        else
-            sleep 0.01
-        fi
-    done
-    return 1
-}
-
-# wait_asleep PID: waits until the program that start_bg started as PID
-# sleeps in a system call (waiting for its partner); fails if it ends first.
-wait_asleep() {
-    local pid deadline=$((SECONDS + LAB_TIMEOUT))
-    pid=$(program_of "$1") || return 1
-    while [ $SECONDS -le $deadline ]; do
-        read_state "$pid"
-        [ -n "$STATE" ] && [ "$STATE" != Z ] || return 1
-        [ "$STATE" = S ] && return 0
-        sleep 0.01
-    done
-    return 1
-}
-
 # asleep PID...: every PID sleeps (state S), and still does a few samples
 # later: one caught between two steps of its work does not count. Answers
 # at once when one is not asleep.
@@ -155,7 +117,7 @@ usage_error() {
     for run_number in 1 2 3; do
         start_bg counter sem_counter -p 2 -n "$iters"
         counter=$BG_PID
-        pid=$(program_of "$counter")
+        pid=$(program_pid "$counter")
         wait_until has_children "$pid"
         for attempt in $(seq 100); do
             # One worker, and the others: its siblings and their parent
@@ -186,7 +148,7 @@ usage_error() {
 
 @test "07-semaphore: SIGTERM stops sem_counter and its workers, removing its objects" {
     start_bg counter sem_counter -p 4 -n 1000000000
-    pid=$(program_of "$BG_PID")
+    pid=$(program_pid "$BG_PID")
     wait_until has_children "$pid"
     workers=$(children "$pid")
     kill -TERM "$pid"
@@ -199,7 +161,7 @@ usage_error() {
 
 @test "07-semaphore: SIGINT stops sem_counter and its workers, removing its objects" {
     start_bg counter sem_counter -p 4 -n 1000000000
-    pid=$(program_of "$BG_PID")
+    pid=$(program_pid "$BG_PID")
     wait_until has_children "$pid"
     workers=$(children "$pid")
     kill -INT "$pid"
@@ -236,7 +198,7 @@ usage_error() {
     head -c 300000 /dev/urandom > in.bin
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_asleep "$consumer"
+    wait_blocked "$consumer"
     run --separate-stderr bounded sem_producer in.bin
     assert_success
     [[ $stderr == *300000* ]] || fail "no byte count from the producer: $stderr"
@@ -250,7 +212,7 @@ usage_error() {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg producer bash -c 'exec sem_producer < in.bin'   # & alone would give it /dev/null
     producer=$BG_PID
-    wait_asleep "$producer"        # more than a buffer holds: it waits for a consumer
+    wait_blocked "$producer"        # more than a buffer holds: it waits for a consumer
     bounded sem_consumer > out.bin 2> consumer.err
     wait_bg "$producer"
     cmp in.bin out.bin
@@ -292,7 +254,7 @@ usage_error() {
 @test "07-semaphore: empty input arrives as an empty file, 0 bytes each way" {
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_asleep "$consumer"
+    wait_blocked "$consumer"
     run --separate-stderr bounded sem_producer < /dev/null
     assert_success
     [[ $stderr == *0* ]] || fail "producer: $stderr"
@@ -306,7 +268,7 @@ usage_error() {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg producer sem_producer in.bin
     producer=$BG_PID
-    wait_asleep "$producer"
+    wait_blocked "$producer"
     run --separate-stderr bounded sem_consumer /dev/full
     assert_failure 1
     [[ $stderr == *"No space left on device"* ]] || fail "consumer: $stderr"
@@ -319,7 +281,7 @@ usage_error() {
     seq 100 > in.txt
     start_bg producer sem_producer in.txt
     producer=$BG_PID
-    wait_asleep "$producer"         # all sent: it waits to hear that all was written
+    wait_blocked "$producer"         # all sent: it waits to hear that all was written
     run --separate-stderr bounded sem_consumer /dev/full
     assert_failure 1
     wait_status "$producer"
@@ -331,12 +293,12 @@ usage_error() {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_asleep "$consumer"
-    consumer_pid=$(program_of "$consumer")
+    wait_blocked "$consumer"
+    consumer_pid=$(program_pid "$consumer")
     kill -STOP "$consumer_pid"      # joined, but taking nothing
     start_bg producer sem_producer in.bin
     producer=$BG_PID
-    wait_asleep "$producer"        # the buffer is full
+    wait_blocked "$producer"        # the buffer is full
     kill -KILL "$consumer_pid"
     wait_status "$producer"
     [ "$status" -ne 0 ] || fail "the producer exited 0"
@@ -347,12 +309,12 @@ usage_error() {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg producer sem_producer in.bin
     producer=$BG_PID
-    wait_asleep "$producer"
-    producer_pid=$(program_of "$producer")
+    wait_blocked "$producer"
+    producer_pid=$(program_pid "$producer")
     kill -STOP "$producer_pid"      # the buffer is full, and no more will come
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_asleep "$consumer"        # it has taken what there was
+    wait_blocked "$consumer"        # it has taken what there was
     kill -KILL "$producer_pid"
     wait_status "$consumer"
     [ "$status" -ne 0 ] || fail "the consumer exited 0"
@@ -362,8 +324,8 @@ usage_error() {
 
 @test "07-semaphore: SIGTERM on a consumer waiting alone removes the objects" {
     start_bg consumer sem_consumer out.bin
-    wait_asleep "$BG_PID"
-    kill -TERM "$(program_of "$BG_PID")"
+    wait_blocked "$BG_PID"
+    kill -TERM "$(program_pid "$BG_PID")"
     wait_status "$BG_PID"
     [ "$status" -ne 0 ] || fail "exit status 0 after SIGTERM"
     assert_equal "$(work_ipc_objects)" ''
@@ -372,8 +334,8 @@ usage_error() {
 @test "07-semaphore: SIGINT on a producer waiting alone removes the objects" {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg producer sem_producer in.bin
-    wait_asleep "$BG_PID"
-    kill -INT "$(program_of "$BG_PID")"
+    wait_blocked "$BG_PID"
+    kill -INT "$(program_pid "$BG_PID")"
     wait_status "$BG_PID"
     [ "$status" -ne 0 ] || fail "exit status 0 after SIGINT"
     assert_equal "$(work_ipc_objects)" ''
@@ -383,13 +345,13 @@ usage_error() {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_asleep "$consumer"
-    consumer_pid=$(program_of "$consumer")
+    wait_blocked "$consumer"
+    consumer_pid=$(program_pid "$consumer")
     kill -STOP "$consumer_pid"
     start_bg producer sem_producer in.bin
     producer=$BG_PID
-    wait_asleep "$producer"
-    kill -TERM "$(program_of "$producer")"
+    wait_blocked "$producer"
+    kill -TERM "$(program_pid "$producer")"
     wait_status "$producer"
     [ "$status" -ne 0 ] || fail "the producer exited 0 after SIGTERM"
     kill -CONT "$consumer_pid"
@@ -402,13 +364,13 @@ usage_error() {
     head -c $((20 * MIB)) /dev/urandom > in.bin
     start_bg producer sem_producer in.bin
     producer=$BG_PID
-    wait_asleep "$producer"
-    producer_pid=$(program_of "$producer")
+    wait_blocked "$producer"
+    producer_pid=$(program_pid "$producer")
     kill -STOP "$producer_pid"
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_asleep "$consumer"
-    kill -INT "$(program_of "$consumer")"
+    wait_blocked "$consumer"
+    kill -INT "$(program_pid "$consumer")"
     wait_status "$consumer"
     [ "$status" -ne 0 ] || fail "the consumer exited 0 after SIGINT"
     kill -CONT "$producer_pid"
