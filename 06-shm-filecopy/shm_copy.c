@@ -466,6 +466,10 @@ int main(int argc, char *argv[])
     partner_path(reader_path, sizeof reader_path);
     int src_fd = open_source(src, &src_st);
     mode_t mode = check_destination(src, dst, &src_st);
+    /* From here on, a stop signal only sets a flag: everything made below
+     * is removed before the program dies of it. */
+    if (catch_signals() == -1)
+        return 1;
     make_temporary(dst, mode, tmp, sizeof tmp);
 
     key_t queue_key = ftok(".", LENGTH_QUEUE_PROJ_ID);
@@ -492,8 +496,6 @@ int main(int argc, char *argv[])
         goto remove_segment;
     }
     map_ring_now(ring, slots * chunk);
-    if (catch_signals() == -1)
-        goto detach;
 
     printf("my(write) pid is %d\n", (int)getpid());
     reader = start_reader(reader_path, shmid, tmp);
