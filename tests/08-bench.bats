@@ -230,11 +230,12 @@ bench_pid() {
     assert_equal "$(work_ipc_objects)" ''
 }
 
-# child_of PROGRAM: the measuring child that PROGRAM forked, once there is one.
-child_of() {
+# kill_child PROGRAM: kills a measuring child that PROGRAM forked; fails when
+# there is none (or it ended between being found and killed: try again).
+kill_child() {
     local children
     children=$(cat "/proc/$1/task/$1/children" 2>/dev/null) && [ -n "$children" ] || return 1
-    echo "${children%% *}"
+    kill -KILL "${children%% *}" 2>/dev/null
 }
 
 @test "08-bench: when the measuring child is killed, ipc_bench says so, exits 1 and cleans up" {
@@ -245,8 +246,7 @@ child_of() {
             wait_until eval '[ -n "$(work_ipc_objects)" ]'
         fi
         # Killed once, as its first test (seconds long) begins.
-        wait_until child_of "$program" >/dev/null
-        kill -KILL "$(child_of "$program")"
+        wait_until kill_child "$program"
         status=0
         wait_bg "$BG_PID" || status=$?
         assert_equal "$status" 1
