@@ -179,31 +179,10 @@ csv_file() {
     assert [ ! -e ipc_bench.csv ]
 }
 
-# bench_pid PID: the ipc_bench process that start_bg started as PID. (Below
-# PID come a subshell and timeout, and under valgrind a wrapper script;
-# walk down the first children until a process that is none of those.)
-bench_pid() {
-    local pid=$1 children deadline=$((SECONDS + LAB_TIMEOUT))
-    while [ $SECONDS -le $deadline ]; do
-        case $(cat "/proc/$pid/comm" 2>/dev/null) in
-            '') return 1 ;;
-            bash | sh | timeout) ;;
-            *) echo "$pid"; return 0 ;;
-        esac
-        children=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
-        if [ -n "$children" ]; then
-            pid=${children%% *}
-        else
-            sleep 0.01
-        fi
-    done
-    return 1
-}
-
 @test "08-bench: SIGTERM in the middle of a run removes its semaphores and shared memory" {
     start_bg bench ipc_bench -m shm_sem
     wait_until eval '[ -n "$(work_ipc_objects | grep "^s ")" ]'
-    kill -TERM "$(bench_pid "$BG_PID")"
+    kill -TERM "$(program_pid "$BG_PID")"
     status=0
     wait_bg "$BG_PID" || status=$?
     assert_equal "$status" 143
@@ -213,7 +192,7 @@ bench_pid() {
 @test "08-bench: SIGINT in the middle of a run removes its message queue" {
     start_bg bench ipc_bench -m msgqueue
     wait_until eval '[ -n "$(work_ipc_objects | grep "^q ")" ]'
-    kill -INT "$(bench_pid "$BG_PID")"
+    kill -INT "$(program_pid "$BG_PID")"
     status=0
     wait_bg "$BG_PID" || status=$?
     assert_equal "$status" 130
@@ -223,7 +202,7 @@ bench_pid() {
 @test "08-bench: SIGINT while waiting on signals (shm_signal) still cleans up" {
     start_bg bench ipc_bench -m shm_signal
     wait_until eval '[ -n "$(work_ipc_objects | grep "^m ")" ]'
-    kill -INT "$(bench_pid "$BG_PID")"
+    kill -INT "$(program_pid "$BG_PID")"
     status=0
     wait_bg "$BG_PID" || status=$?
     assert_equal "$status" 130
@@ -241,7 +220,7 @@ kill_child() {
 @test "08-bench: when the measuring child is killed, ipc_bench says so, exits 1 and cleans up" {
     for mechanism in msgqueue shm_sem shm_spin pipe; do
         start_bg "bench-$mechanism" ipc_bench -m "$mechanism"
-        program=$(bench_pid "$BG_PID")
+        program=$(program_pid "$BG_PID")
         if [ "$mechanism" != pipe ]; then
             wait_until eval '[ -n "$(work_ipc_objects)" ]'
         fi
