@@ -230,7 +230,7 @@ static void make_temporary(const char *dst, mode_t mode, char *tmp, size_t size)
  * Maps all the ring's pages into this process now, in one call, instead of
  * one page fault at a time as the copy first touches them. A fault costs
  * about a microsecond on bare metal but some 30 in some virtual machines,
- * and a 2 MiB ring has 512 pages. MADV_POPULATE_WRITE is Linux 5.14 and
+ * and a 3 MiB ring has 768 pages. MADV_POPULATE_WRITE is Linux 5.14 and
  * later; on an older kernel (EINVAL) the faults simply happen as before.
  * Only a speed-up: a failure is reported and the copy goes on.
  */
