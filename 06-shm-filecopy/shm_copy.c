@@ -41,8 +41,8 @@
  *     copied 1234 bytes
  *
  * Read: shmget(2), shmop(2), shmctl(2), msgget(2), msgop(2), ftok(3),
- * sigsuspend(2), sigaction(2), fork(2), execve(2), waitpid(2), mkstemp(3),
- * rename(2).
+ * sigaction(2), sigprocmask(2), sigsuspend(2), fork(2), execve(2),
+ * waitpid(2), mkstemp(3), rename(2), madvise(2).
  */
 #define _GNU_SOURCE                     /* IPC_INFO and struct shminfo (Linux) */
 
@@ -221,7 +221,8 @@ static void make_temporary(const char *dst, mode_t mode, char *tmp, size_t size)
         die("create", tmp);
     if (fchmod(fd, mode) == -1 || close(fd) == -1) {
         warn("set up", tmp);
-        unlink(tmp);
+        if (unlink(tmp) == -1)
+            warn("unlink", tmp);
         exit(1);
     }
 }
