@@ -60,19 +60,6 @@ child_of() {
     echo "${children%% *}"
 }
 
-# lab_pid PID: the program that start_bg started as PID: the first process
-# below PID that is not timeout or a shell.
-lab_pid() {
-    local pid=$1
-    while :; do
-        case $(cat "/proc/$pid/comm" 2>/dev/null) in
-            '') return 1 ;;
-            timeout | bash | sh) pid=$(child_of "$pid") || return 1 ;;
-            *) echo "$pid"; return 0 ;;
-        esac
-    done
-}
-
 # has_partial_copy DIR NAME: DIR holds a file other than NAME with data in it
 # (the copy in progress, under its temporary name).
 has_partial_copy() {
@@ -100,7 +87,7 @@ start_slow_copy() {
     [ $# -eq 0 ] || echo "$1" > out/dst
     start_bg copy shm_copy -b 1 src out/dst
     COPY=$BG_PID
-    WRITER=$(lab_pid "$COPY")
+    WRITER=$(program_pid "$COPY")
     wait_until has_partial_copy out dst
     READER=$(child_of "$WRITER")
     if [ $# -eq 0 ]; then
