@@ -127,7 +127,8 @@ usage_error() {
             [ ${#kids[@]} -gt 0 ] || break                      # the run is ending
             worker=${kids[0]}
             kill -STOP "$worker" 2>/dev/null || break
-            wait_until stopped "$worker" || break
+            # (A worker that has just finished ends instead of stopping.)
+            wait_until eval 'stopped "$worker" || gone "$worker"' && stopped "$worker" || break
             if asleep "$pid" "${kids[@]:1}"; then
                 kill -KILL "$worker"
                 wait_status "$counter"
