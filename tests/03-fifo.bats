@@ -251,9 +251,12 @@ same_file_state() {
     rm -f my_fifo
 }
 
-@test "03-fifo: a consumer stopped by SIGTERM or SIGINT while it waits removes the FIFO" {
+# stopped_while_waiting PROGRAM ARGS...: PROGRAM, waiting on my_fifo for its
+# partner, is stopped by SIGTERM and then by SIGINT (a fresh run each): it
+# must end before its time limit and remove the FIFO.
+stopped_while_waiting() {
     for signal in TERM INT; do
-        start_bg consumer fifo_consumer my_fifo
+        start_bg waiting "$@"
         wait_until test -p my_fifo
         wait_blocked "$BG_PID"
         assert [ -p my_fifo ]
@@ -265,18 +268,12 @@ same_file_state() {
     done
 }
 
+@test "03-fifo: a consumer stopped by SIGTERM or SIGINT while it waits removes the FIFO" {
+    stopped_while_waiting fifo_consumer my_fifo
+}
+
 @test "03-fifo: a producer stopped by SIGTERM or SIGINT while it waits removes the FIFO it made" {
-    for signal in TERM INT; do
-        start_bg producer fifo_producer my_fifo /dev/null
-        wait_until test -p my_fifo
-        wait_blocked "$BG_PID"
-        assert [ -p my_fifo ]
-        kill -"$signal" "$(program_pid "$BG_PID")"
-        status=0
-        wait_bg "$BG_PID" || status=$?
-        assert [ "$status" -ne 124 ]
-        assert [ ! -e my_fifo ]
-    done
+    stopped_while_waiting fifo_producer my_fifo /dev/null
 }
 
 @test "03-fifo: the README's transcripts match the programs" {

@@ -196,13 +196,20 @@ repeat() {
     assert_success
 }
 
-@test "05-shm: shm_show_counter stops when the counter stops, and says so" {
+# counter_and_show: starts shm_counter and, once its segment exists,
+# shm_show_counter, both ticking every 10 ms; returns once the value shows.
+# Sets counter and show, their start_bg PIDs.
+counter_and_show() {
     start_bg counter shm_counter -i 10
     counter=$BG_PID
     wait_until has_segment
     start_bg show shm_show_counter -i 10
     show=$BG_PID
     wait_until [ -s "$BATS_TEST_TMPDIR/show.out" ]
+}
+
+@test "05-shm: shm_show_counter stops when the counter stops, and says so" {
+    counter_and_show
     kill -INT "$(program_pid "$counter")"
     finish "$counter"
     assert_success
@@ -213,12 +220,7 @@ repeat() {
 }
 
 @test "05-shm: shm_show_counter notices a counter killed by SIGKILL, removes its segment, exits 1" {
-    start_bg counter shm_counter -i 10
-    counter=$BG_PID
-    wait_until has_segment
-    start_bg show shm_show_counter -i 10
-    show=$BG_PID
-    wait_until [ -s "$BATS_TEST_TMPDIR/show.out" ]
+    counter_and_show
     kill -KILL "$(program_pid "$counter")"
     finish "$counter"
     assert_failure 137                  # timeout reports its child's death by SIGKILL
@@ -377,82 +379,51 @@ repeat() {
     assert_equal "$(objects_in "$WORK/other")" ''
 }
 
-@test "05-shm: the reader killed while the writer waits for it: the writer exits 1 and removes all" {
-    start_bg reader shm_reader
-    reader_bg=$BG_PID
+# partner_killed FIRST SECOND VICTIM: FIRST (shm_writer or shm_reader) starts,
+# makes the queue, waits, and is stopped; SECOND starts and waits for it. Then
+# VICTIM (first or second) is killed with SIGKILL: the other one, let go on,
+# must exit 1 with a message and remove everything.
+partner_killed() {
+    local first=$1 second=$2 first_bg first_pid second_bg victim_bg survivor survivor_bg
+    start_bg "$first" "$first"
+    first_bg=$BG_PID
     wait_until has_queue
-    wait_blocked "$reader_bg"
-    reader=$(program_pid "$reader_bg")
-    kill -STOP "$reader"                        # the reader cannot answer
-    start_bg writer shm_writer
-    writer=$BG_PID
-    wait_blocked "$writer"
-    kill -KILL "$reader"
-    finish "$reader_bg"
+    wait_blocked "$first_bg"
+    first_pid=$(program_pid "$first_bg")
+    kill -STOP "$first_pid"
+    start_bg "$second" "$second"
+    second_bg=$BG_PID
+    wait_blocked "$second_bg"
+    if [ "$3" = first ]; then
+        kill -KILL "$first_pid"
+        victim_bg=$first_bg survivor=$second survivor_bg=$second_bg
+    else
+        kill -KILL "$(program_pid "$second_bg")"
+        victim_bg=$second_bg survivor=$first survivor_bg=$first_bg
+    fi
+    finish "$victim_bg"
     assert_failure 137
-    finish "$writer"
+    kill -CONT "$first_pid" 2>/dev/null || true
+    finish "$survivor_bg"
     assert_failure 1
-    [[ $(bg_err writer) == shm_writer:* ]]
+    [[ $(bg_err "$survivor") == "$survivor":* ]] || fail "$survivor said: $(bg_err "$survivor")"
     assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "05-shm: the reader killed while the writer waits for it: the writer exits 1 and removes all" {
+    partner_killed shm_reader shm_writer first
 }
 
 @test "05-shm: the reader killed mid-exchange: the writer, going on, exits 1 and removes all" {
-    start_bg writer shm_writer
-    writer_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$writer_bg"
-    writer=$(program_pid "$writer_bg")
-    kill -STOP "$writer"
-    start_bg reader shm_reader                  # gets the writer's PID, then waits
-    reader=$BG_PID
-    wait_blocked "$reader"
-    kill -KILL "$(program_pid "$reader")"
-    finish "$reader"
-    assert_failure 137
-    kill -CONT "$writer"
-    finish "$writer_bg"
-    assert_failure 1
-    [[ $(bg_err writer) == shm_writer:* ]]
-    assert_equal "$(work_ipc_objects)" ''
+    partner_killed shm_writer shm_reader second    # the reader has the writer's PID, and waits
 }
 
 @test "05-shm: the writer killed while the reader waits for it: the reader exits 1 and removes all" {
-    start_bg writer shm_writer
-    writer_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$writer_bg"
-    writer=$(program_pid "$writer_bg")
-    kill -STOP "$writer"                        # the writer cannot go on
-    start_bg reader shm_reader
-    reader=$BG_PID
-    wait_blocked "$reader"
-    kill -KILL "$writer"
-    finish "$writer_bg"
-    assert_failure 137
-    finish "$reader"
-    assert_failure 1
-    [[ $(bg_err reader) == shm_reader:* ]]
-    assert_equal "$(work_ipc_objects)" ''
+    partner_killed shm_writer shm_reader first
 }
 
 @test "05-shm: the writer killed mid-exchange: the reader, going on, exits 1 and removes all" {
-    start_bg reader shm_reader
-    reader_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$reader_bg"
-    reader=$(program_pid "$reader_bg")
-    kill -STOP "$reader"
-    start_bg writer shm_writer                  # posts its PID, then waits
-    writer=$BG_PID
-    wait_blocked "$writer"
-    kill -KILL "$(program_pid "$writer")"
-    finish "$writer"
-    assert_failure 137
-    kill -CONT "$reader"
-    finish "$reader_bg"
-    assert_failure 1
-    [[ $(bg_err reader) == shm_reader:* ]]
-    assert_equal "$(work_ipc_objects)" ''
+    partner_killed shm_reader shm_writer second    # the writer has posted its PID, and waits
 }
 
 @test "05-shm: shm_writer and shm_reader with an argument print usage and exit 2" {

@@ -147,30 +147,27 @@ usage_error() {
     fail "never caught a worker holding the lock"
 }
 
-@test "07-semaphore: SIGTERM stops sem_counter and its workers, removing its objects" {
+# stop_counter SIGNAL: sem_counter, with 4 workers busy for a long time, is
+# sent SIGNAL: it must fail, and its workers must end too.
+stop_counter() {
     start_bg counter sem_counter -p 4 -n 1000000000
     pid=$(program_pid "$BG_PID")
     wait_until has_children "$pid"
     workers=$(children "$pid")
-    kill -TERM "$pid"
+    kill -"$1" "$pid"
     wait_status "$BG_PID"
-    [ "$status" -ne 0 ] || fail "exit status 0 after SIGTERM"
+    [ "$status" -ne 0 ] || fail "exit status 0 after SIG$1"
     for worker in $workers; do
         wait_until gone "$worker" || fail "worker $worker still runs"
     done
 }
 
+@test "07-semaphore: SIGTERM stops sem_counter and its workers, removing its objects" {
+    stop_counter TERM
+}
+
 @test "07-semaphore: SIGINT stops sem_counter and its workers, removing its objects" {
-    start_bg counter sem_counter -p 4 -n 1000000000
-    pid=$(program_pid "$BG_PID")
-    wait_until has_children "$pid"
-    workers=$(children "$pid")
-    kill -INT "$pid"
-    wait_status "$BG_PID"
-    [ "$status" -ne 0 ] || fail "exit status 0 after SIGINT"
-    for worker in $workers; do
-        wait_until gone "$worker" || fail "worker $worker still runs"
-    done
+    stop_counter INT
 }
 
 @test "07-semaphore: sem_counter rejects bad options with usage and exit 2" {
@@ -290,94 +287,88 @@ usage_error() {
     assert_equal "$(work_ipc_objects)" ''
 }
 
-@test "07-semaphore: a consumer killed mid-transfer: the producer notices and cleans up" {
+# stalled_transfer FIRST SECOND: 20 MiB on their way from sem_producer to
+# sem_consumer, stalled. FIRST (producer or consumer) starts, joins and is
+# stopped; SECOND starts and blocks: on a full buffer (the producer) or on an
+# empty one (the consumer, once it has taken what there was). Sets FIRST and
+# SECOND (start_bg PIDs) and FIRST_PID (FIRST's program, stopped).
+stalled_transfer() {
     head -c $((20 * MIB)) /dev/urandom > in.bin
-    start_bg consumer sem_consumer out.bin
-    consumer=$BG_PID
-    wait_blocked "$consumer"
-    consumer_pid=$(program_pid "$consumer")
-    kill -STOP "$consumer_pid"      # joined, but taking nothing
-    start_bg producer sem_producer in.bin
-    producer=$BG_PID
-    wait_blocked "$producer"        # the buffer is full
-    kill -KILL "$consumer_pid"
-    wait_status "$producer"
+    start_side "$1"
+    FIRST=$BG_PID
+    wait_blocked "$FIRST"
+    FIRST_PID=$(program_pid "$FIRST")
+    kill -STOP "$FIRST_PID"
+    start_side "$2"
+    SECOND=$BG_PID
+    wait_blocked "$SECOND"
+}
+
+# start_side producer|consumer: starts that side on in.bin or out.bin.
+start_side() {
+    case $1 in
+        producer) start_bg producer sem_producer in.bin ;;
+        consumer) start_bg consumer sem_consumer out.bin ;;
+    esac
+}
+
+@test "07-semaphore: a consumer killed mid-transfer: the producer notices and cleans up" {
+    stalled_transfer consumer producer
+    kill -KILL "$FIRST_PID"
+    wait_status "$SECOND"
     [ "$status" -ne 0 ] || fail "the producer exited 0"
     assert_equal "$(work_ipc_objects)" ''
 }
 
 @test "07-semaphore: a producer killed mid-transfer: the consumer notices and cleans up" {
-    head -c $((20 * MIB)) /dev/urandom > in.bin
-    start_bg producer sem_producer in.bin
-    producer=$BG_PID
-    wait_blocked "$producer"
-    producer_pid=$(program_pid "$producer")
-    kill -STOP "$producer_pid"      # the buffer is full, and no more will come
-    start_bg consumer sem_consumer out.bin
-    consumer=$BG_PID
-    wait_blocked "$consumer"        # it has taken what there was
-    kill -KILL "$producer_pid"
-    wait_status "$consumer"
+    stalled_transfer producer consumer
+    kill -KILL "$FIRST_PID"
+    wait_status "$SECOND"
     [ "$status" -ne 0 ] || fail "the consumer exited 0"
     cmp -s in.bin out.bin && fail "the consumer got everything"
     assert_equal "$(work_ipc_objects)" ''
 }
 
-@test "07-semaphore: SIGTERM on a consumer waiting alone removes the objects" {
-    start_bg consumer sem_consumer out.bin
+# signal_alone SIDE SIGNAL: SIDE (producer or consumer), waiting for its
+# partner, is stopped by SIGNAL: it must fail and remove its objects.
+signal_alone() {
+    head -c $((20 * MIB)) /dev/urandom > in.bin     # more than the buffer holds
+    start_side "$1"
     wait_blocked "$BG_PID"
-    kill -TERM "$(program_pid "$BG_PID")"
+    kill -"$2" "$(program_pid "$BG_PID")"
     wait_status "$BG_PID"
-    [ "$status" -ne 0 ] || fail "exit status 0 after SIGTERM"
+    [ "$status" -ne 0 ] || fail "exit status 0 after SIG$2"
     assert_equal "$(work_ipc_objects)" ''
 }
 
+@test "07-semaphore: SIGTERM on a consumer waiting alone removes the objects" {
+    signal_alone consumer TERM
+}
+
 @test "07-semaphore: SIGINT on a producer waiting alone removes the objects" {
-    head -c $((20 * MIB)) /dev/urandom > in.bin
-    start_bg producer sem_producer in.bin
-    wait_blocked "$BG_PID"
-    kill -INT "$(program_pid "$BG_PID")"
-    wait_status "$BG_PID"
-    [ "$status" -ne 0 ] || fail "exit status 0 after SIGINT"
+    signal_alone producer INT
+}
+
+# signal_second SIGNAL: SIGNAL stops SECOND of a stalled transfer; then FIRST,
+# let go on, must fail too, and nothing may be left.
+signal_second() {
+    kill -"$1" "$(program_pid "$SECOND")"
+    wait_status "$SECOND"
+    [ "$status" -ne 0 ] || fail "the second side exited 0 after SIG$1"
+    kill -CONT "$FIRST_PID"
+    wait_status "$FIRST"
+    [ "$status" -ne 0 ] || fail "the first side exited 0"
     assert_equal "$(work_ipc_objects)" ''
 }
 
 @test "07-semaphore: SIGTERM on the producer mid-transfer: both exit non-zero, objects removed" {
-    head -c $((20 * MIB)) /dev/urandom > in.bin
-    start_bg consumer sem_consumer out.bin
-    consumer=$BG_PID
-    wait_blocked "$consumer"
-    consumer_pid=$(program_pid "$consumer")
-    kill -STOP "$consumer_pid"
-    start_bg producer sem_producer in.bin
-    producer=$BG_PID
-    wait_blocked "$producer"
-    kill -TERM "$(program_pid "$producer")"
-    wait_status "$producer"
-    [ "$status" -ne 0 ] || fail "the producer exited 0 after SIGTERM"
-    kill -CONT "$consumer_pid"
-    wait_status "$consumer"
-    [ "$status" -ne 0 ] || fail "the consumer exited 0"
-    assert_equal "$(work_ipc_objects)" ''
+    stalled_transfer consumer producer
+    signal_second TERM
 }
 
 @test "07-semaphore: SIGINT on the consumer mid-transfer: both exit non-zero, objects removed" {
-    head -c $((20 * MIB)) /dev/urandom > in.bin
-    start_bg producer sem_producer in.bin
-    producer=$BG_PID
-    wait_blocked "$producer"
-    producer_pid=$(program_pid "$producer")
-    kill -STOP "$producer_pid"
-    start_bg consumer sem_consumer out.bin
-    consumer=$BG_PID
-    wait_blocked "$consumer"
-    kill -INT "$(program_pid "$consumer")"
-    wait_status "$consumer"
-    [ "$status" -ne 0 ] || fail "the consumer exited 0 after SIGINT"
-    kill -CONT "$producer_pid"
-    wait_status "$producer"
-    [ "$status" -ne 0 ] || fail "the producer exited 0"
-    assert_equal "$(work_ipc_objects)" ''
+    stalled_transfer producer consumer
+    signal_second INT
 }
 
 @test "07-semaphore: a missing input file is reported before anything is created" {

@@ -179,34 +179,30 @@ csv_file() {
     assert [ ! -e ipc_bench.csv ]
 }
 
-@test "08-bench: SIGTERM in the middle of a run removes its semaphores and shared memory" {
-    start_bg bench ipc_bench -m shm_sem
-    wait_until eval '[ -n "$(work_ipc_objects | grep "^s ")" ]'
-    kill -TERM "$(program_pid "$BG_PID")"
+# stopped_mid_run MECHANISM KIND SIGNAL: ipc_bench measuring MECHANISM is sent
+# SIGNAL once its objects of KIND (q, m or s, as ipcs names them) exist: it
+# must end as that signal's status (128 + its number) and remove everything.
+stopped_mid_run() {
+    local kind=$2
+    start_bg bench ipc_bench -m "$1"
+    wait_until eval '[ -n "$(work_ipc_objects | grep "^$kind ")" ]'
+    kill -"$3" "$(program_pid "$BG_PID")"
     status=0
     wait_bg "$BG_PID" || status=$?
-    assert_equal "$status" 143
+    assert_equal "$status" $((128 + $(kill -l "$3")))
     assert_equal "$(work_ipc_objects)" ''
+}
+
+@test "08-bench: SIGTERM in the middle of a run removes its semaphores and shared memory" {
+    stopped_mid_run shm_sem s TERM
 }
 
 @test "08-bench: SIGINT in the middle of a run removes its message queue" {
-    start_bg bench ipc_bench -m msgqueue
-    wait_until eval '[ -n "$(work_ipc_objects | grep "^q ")" ]'
-    kill -INT "$(program_pid "$BG_PID")"
-    status=0
-    wait_bg "$BG_PID" || status=$?
-    assert_equal "$status" 130
-    assert_equal "$(work_ipc_objects)" ''
+    stopped_mid_run msgqueue q INT
 }
 
 @test "08-bench: SIGINT while waiting on signals (shm_signal) still cleans up" {
-    start_bg bench ipc_bench -m shm_signal
-    wait_until eval '[ -n "$(work_ipc_objects | grep "^m ")" ]'
-    kill -INT "$(program_pid "$BG_PID")"
-    status=0
-    wait_bg "$BG_PID" || status=$?
-    assert_equal "$status" 130
-    assert_equal "$(work_ipc_objects)" ''
+    stopped_mid_run shm_signal m INT
 }
 
 # kill_child PROGRAM: kills a measuring child that PROGRAM forked; fails when
