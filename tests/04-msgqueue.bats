@@ -5,20 +5,13 @@
 load test_helper
 
 setup()    { lab_setup 04-msgqueue; }
-teardown() { remove_objects_of "$WORK/one"; lab_teardown; }
-
-# remove_objects_of DIR: removes the IPC objects with an ftok key of DIR, a
-# folder inside $WORK that lab_teardown does not look at (the test of two
-# folders), even when the test failed half way.
-remove_objects_of() {
-    [ -d "$1" ] || return 0
-    local dev ino kind id key rest
-    read -r dev ino < <(stat -c '%d %i' "$1")
-    ipc_objects | while read -r kind id key rest; do
-        [ "${key:4}" = "$(printf '%02x%04x' $((dev & 0xff)) $((ino & 0xffff)))" ] &&
-            ipcrm "-$kind" "$id"
-    done
-    return 0
+# The test of two folders makes objects in $WORK/one, which lab_teardown does
+# not look at: they are removed here, even when that test failed half way.
+teardown() {
+    if [ -d "$WORK/one" ]; then
+        objects_in "$WORK/one" | remove_ipc_objects || true
+    fi
+    lab_teardown
 }
 
 # queue_count: how many message queues with an ftok key of $WORK exist.

@@ -17,11 +17,6 @@ finish() {
     wait_bg "$1" || status=$?
 }
 
-# objects_in DIR: the IPC objects made with ftok keys of DIR (as work_ipc_objects).
-objects_in() {
-    (WORK=$1 && work_ipc_objects)
-}
-
 # has_objects_in DIR: some IPC object has an ftok key of DIR.
 has_objects_in() {
     [ -n "$(objects_in "$1")" ]

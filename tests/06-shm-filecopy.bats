@@ -66,11 +66,6 @@ has_partial_copy() {
     find "$1" -mindepth 1 -maxdepth 1 -type f ! -name "$2" -size +0 | grep -q .
 }
 
-# objects_in DIR: the IPC objects made with ftok keys of DIR.
-objects_in() {
-    (WORK=$1 && work_ipc_objects)
-}
-
 # files_in DIR: the names in DIR, hidden ones too, one a line.
 files_in() {
     ls -A "$1"

@@ -203,17 +203,22 @@ ipc_objects() {
     done
 }
 
-# ftok_signature: the low 24 bits that ftok(".", ANY_ID) puts into a key made
-# in $WORK (glibc: low 16 bits of the inode, low 8 bits of the device).
+# ftok_signature DIR: the low 24 bits that ftok(".", ANY_ID) puts into a key
+# made in DIR (glibc: low 16 bits of the inode, low 8 bits of the device).
 ftok_signature() {
     local dev ino
-    read -r dev ino < <(stat -c '%d %i' "$WORK")
+    read -r dev ino < <(stat -c '%d %i' "$1")
     printf '%02x%04x\n' $((dev & 0xff)) $((ino & 0xffff))
 }
 
-# work_ipc_objects: the objects made with ftok keys of $WORK.
+# objects_in DIR: the objects made with ftok keys of DIR, whatever PROJ_ID.
+objects_in() {
+    ipc_objects | awk -v sig="$(ftok_signature "$1")" 'substr($3, 5) == sig'
+}
+
+# work_ipc_objects: the objects made with ftok keys of $WORK, the test's folder.
 work_ipc_objects() {
-    ipc_objects | awk -v sig="$(ftok_signature)" 'substr($3, 5) == sig'
+    objects_in "$WORK"
 }
 
 # leftover_ipc_objects: objects of this test still alive: any with an ftok
