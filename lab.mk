@@ -2,7 +2,9 @@
 #
 # A lab's Makefile is two lines:
 #     include ../lab.mk
-# Every NAME.c in the lab's folder is one program, NAME.
+# Every NAME.c in the lab's folder that defines main() is one program, NAME.
+# A .c without main() is a helper source: compiled once and linked into every
+# program of the lab (CONTRACT.md, rule 1).
 #
 # Variables a user may set (on the command line or in the environment):
 #   CC        the compiler (make CC=clang)
@@ -12,8 +14,12 @@
 #   STRICT=1  turn every warning into an error
 #   OUT=DIR/  build into DIR/ instead of beside the sources (make sanitize)
 
-PROGRAMS := $(patsubst %.c,%,$(wildcard *.c))
+# main() at the start of a line, after its return type or alone ("int\nmain(").
+MAIN_PATTERN := ^(int[[:space:]]+)?main[[:space:]]*\(
+PROGRAMS := $(patsubst %.c,%,$(shell grep -lE '$(MAIN_PATTERN)' *.c 2>/dev/null))
+HELPERS  := $(filter-out $(addsuffix .c,$(PROGRAMS)),$(wildcard *.c))
 BINARIES := $(addprefix $(OUT),$(PROGRAMS))
+HELPER_OBJECTS := $(addprefix $(OUT),$(HELPERS:.c=.o))
 
 CFLAGS   ?= -O2 -g
 # Warnings live apart from CFLAGS, so that overriding CFLAGS never drops them.
@@ -24,9 +30,15 @@ DEPFLAGS  = -MMD -MP -MF $@.d
 .PHONY: all clean demo bench stress
 all: $(BINARIES)
 
-$(OUT)%: %.c
+$(OUT)%: %.c $(HELPER_OBJECTS)
 	$(if $(OUT),@mkdir -p $(OUT))
-	$(CC) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(HELPER_OBJECTS) $(LDLIBS)
+
+# Kept after the build (make deletes what only a pattern rule needed).
+.SECONDARY: $(HELPER_OBJECTS)
+$(OUT)%.o: %.c
+	$(if $(OUT),@mkdir -p $(OUT))
+	$(CC) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # An out-of-tree build keeps each source beside its binary, as in the lab's own
 # folder: a program may look beside itself for its source (popen_read) or its partner.
@@ -47,6 +59,6 @@ stress: all
 	@./stress.sh
 
 clean:
-	rm -f $(BINARIES) $(addsuffix .d,$(BINARIES))
+	rm -f $(BINARIES) $(HELPER_OBJECTS) $(addsuffix .d,$(BINARIES) $(HELPER_OBJECTS))
 
--include $(addsuffix .d,$(BINARIES))
+-include $(addsuffix .d,$(BINARIES) $(HELPER_OBJECTS))

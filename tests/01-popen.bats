@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 01-popen: popen_read and popen_write, as shared/LABS.md describes them.
+# 01-popen: popen_read and popen_write, as CONTRACT.md describes them.
 
 load test_helper
 
@@ -142,6 +142,8 @@ teardown() { lab_teardown; }
     [[ $stderr == *usage:\ popen_write* ]]
 }
 
-@test "01-popen: the README's transcripts match the programs" {
-    check_readme "$LAB_SRC/README.md"
+# Last: the leftovers that the tests above recorded (see test_helper.bash).
+@test "01-popen: no test left an IPC object or FIFO behind" {
+    # contract: rules, 6 (cleanup)
+    no_leftovers_reported
 }

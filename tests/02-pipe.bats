@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 02-pipe: pipe_self, pipe_fork, pipe_duplex, pipe_exec_writer/reader and
-# pipe_dup, as shared/LABS.md describes them.
+# pipe_dup, as CONTRACT.md describes them.
 
 load test_helper
 
@@ -106,6 +106,8 @@ teardown() { lab_teardown; }
     assert_regex "$parent_line" '^[0-9]+ - wrote 3 bytes$'
 }
 
-@test "02-pipe: the README's transcripts match the programs" {
-    check_readme "$LAB_SRC/README.md"
+# Last: the leftovers that the tests above recorded (see test_helper.bash).
+@test "02-pipe: no test left an IPC object or FIFO behind" {
+    # contract: rules, 6 (cleanup)
+    no_leftovers_reported
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 05-shm: shm_hello, shm_counter/shm_show_counter and shm_writer/shm_reader,
-# as shared/LABS.md describes them.
+# as CONTRACT.md describes them.
 
 load test_helper
 
@@ -431,8 +431,8 @@ partner_killed() {
     assert_equal "$(work_ipc_objects)" ''
 }
 
-# ---------------------------------------------------------------- README
-
-@test "05-shm: the README's transcripts match the programs" {
-    check_readme "$LAB_SRC/README.md"
+# Last: the leftovers that the tests above recorded (see test_helper.bash).
+@test "05-shm: no test left an IPC object or FIFO behind" {
+    # contract: rules, 6 (cleanup)
+    no_leftovers_reported
 }

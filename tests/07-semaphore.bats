@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 07-semaphore: sem_counter, and the sem_producer/sem_consumer bounded
-# buffer, as shared/LABS.md describes them.
+# buffer, as CONTRACT.md describes them.
 
 load test_helper
 
@@ -394,6 +394,8 @@ signal_second() {
     assert_equal "$(work_ipc_objects)" ''
 }
 
-@test "07-semaphore: the README's transcripts match the programs" {
-    check_readme "$LAB_SRC/README.md"
+# Last: the leftovers that the tests above recorded (see test_helper.bash).
+@test "07-semaphore: no test left an IPC object or FIFO behind" {
+    # contract: rules, 6 (cleanup)
+    no_leftovers_reported
 }

@@ -7,8 +7,17 @@
 # and then runs the lab's programs by name, as a student would type them.
 #
 # Each test runs in a fresh folder of its own ($WORK), so ftok(".") keys
-# differ from test to test and from run to run; lab_teardown fails the test
-# if it left a System V IPC object or a FIFO behind.
+# differ from test to test and from run to run. Every graded test starts with
+# a line "# contract: WHERE" naming the rule of CONTRACT.md that it checks.
+#
+# Leftovers: lab_teardown removes any System V IPC object or FIFO a test left
+# behind. A test about cleanup (one that calls checks_cleanup) fails for it;
+# any other test records it, and the lab's last test, "no test left an IPC
+# object or FIFO behind", fails naming each test and object: one forgotten
+# IPC_RMID costs the cleanup tests' points, not every test's.
+#
+# Failures say what to fix: broke "RULE" fails the test with that sentence,
+# the last run's status and output, and what every background program printed.
 #
 # Environment:
 #   IPC_LABS_BIN=DIR       the programs are in DIR/NN-name (default: the labs)
@@ -35,6 +44,12 @@ load_bats_libraries() {
     return 1
 }
 
+# lab_programs DIR: the programs of the lab in DIR: its .c files that define
+# main() (the others are helper sources), as lab.mk finds them.
+lab_programs() {
+    grep -lE '^(int[[:space:]]+)?main[[:space:]]*\(' "$1"/*.c | xargs -n1 basename | sed 's/\.c$//'
+}
+
 # lab_setup LAB: load the assertion libraries, put LAB's programs first on
 # PATH and move into a fresh working folder, $WORK.
 lab_setup() {
@@ -43,8 +58,7 @@ lab_setup() {
     LAB_SRC=$REPO/$LAB
     local bin=${IPC_LABS_BIN:-$REPO}/$LAB
     local program
-    for program in "$LAB_SRC"/*.c; do
-        program=$(basename "$program" .c)
+    for program in $(lab_programs "$LAB_SRC"); do
         [ -x "$bin/$program" ] || fail "$bin/$program is not built: run make first"
     done
 
@@ -62,6 +76,25 @@ lab_setup() {
     cd "$WORK" || return 1
     IPC_BEFORE=$(ipc_objects)
     BG_PIDS=()
+    BG_NAME=()
+    BG_STATUS=()
+    CHECKS_CLEANUP=
+    LEFTOVERS=$BATS_FILE_TMPDIR/leftovers
+}
+
+# checks_cleanup: this test's subject includes cleanup, so a leftover IPC
+# object or FIFO fails it (other tests only record leftovers).
+checks_cleanup() {
+    CHECKS_CLEANUP=1
+}
+
+# no_leftovers_reported: fails naming each earlier test of this file that
+# left an IPC object or a FIFO behind. The body of each lab's last test.
+no_leftovers_reported() {
+    if [ -s "$LEFTOVERS" ]; then
+        cat "$LEFTOVERS" >&2
+        broke "rules, 6 (cleanup): every IPC object and FIFO a program creates is removed when its exchange ends; the tests above left these behind"
+    fi
 }
 
 # lab_teardown: stop what is still running, then fail the test if it left an
@@ -76,16 +109,23 @@ lab_teardown() {
         wait "$pid" 2>/dev/null
     done
 
-    local left
+    local left leftovers=""
     left=$(leftover_ipc_objects)
     if [ -n "$left" ]; then
-        problems+="IPC objects left behind (kind id key):"$'\n'"$left"$'\n'
+        leftovers+="IPC objects left behind (kind id key uid):"$'\n'"$left"$'\n'
         remove_ipc_objects <<<"$left"
     fi
     left=$(find "$BATS_TEST_TMPDIR" -type p 2>/dev/null)
     if [ -n "$left" ]; then
-        problems+="FIFOs left behind:"$'\n'"$left"$'\n'
+        leftovers+="FIFOs left behind:"$'\n'"$left"$'\n'
         rm -f $left
+    fi
+    if [ -n "$leftovers" ]; then
+        if [ -n "$CHECKS_CLEANUP" ]; then
+            problems+="rules, 6 (cleanup): the exchange must remove what it created."$'\n'"$leftovers"
+        else
+            printf '%s\n%s' "- $BATS_TEST_DESCRIPTION" "$leftovers" >>"$LEFTOVERS"
+        fi
     fi
     if [ -d "$BATS_TEST_TMPDIR/valgrind" ]; then
         left=$(grep -lE 'ERROR SUMMARY: [1-9]' "$BATS_TEST_TMPDIR"/valgrind/*.log 2>/dev/null)
@@ -124,15 +164,64 @@ start_bg() {
     timeout -k 5 "$LAB_TIMEOUT" "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
+    BG_NAME[$BG_PID]=$name
 }
 
 # bg_out NAME, bg_err NAME: what a background program printed.
 bg_out() { cat "$BATS_TEST_TMPDIR/$1.out"; }
 bg_err() { cat "$BATS_TEST_TMPDIR/$1.err"; }
 
-# wait_bg PID: waits for a program started by start_bg; returns its status.
+# wait_bg PID: waits for a program started by start_bg; returns its status
+# (124 if its time limit stopped it).
 wait_bg() {
-    wait "$1"
+    if [ -z "${BG_STATUS[$1]:-}" ]; then
+        local status=0
+        wait "$1" || status=$?
+        BG_STATUS[$1]=$status
+    fi
+    return "${BG_STATUS[$1]}"
+}
+
+# has_ended PID: whether the program that start_bg started as PID has ended
+# (its timeout process is gone or a zombie). Its status stays for wait_bg.
+has_ended() {
+    [ -n "${BG_STATUS[$1]:-}" ] && return 0
+    local state
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+    [ -z "$state" ] || [ "$state" = Z ]
+}
+
+# zombie_status PID: the exit status of a process that has ended but is not
+# yet reaped, as the shell would show it (128+N for death by signal N), read
+# from /proc/PID/stat without reaping it, so that this works in a subshell too.
+zombie_status() {
+    local code
+    code=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $50}')
+    if [ -z "$code" ]; then
+        echo unknown
+    elif [ $((code & 127)) -ne 0 ]; then
+        echo $((128 + (code & 127)))
+    else
+        echo $((code >> 8))
+    fi
+}
+
+# ended_early PID WHAT: reports that the background program PID ended while
+# the test waited for WHAT, with its exit status and what it printed.
+ended_early() {
+    local status name=${BG_NAME[$1]:-?}
+    status=${BG_STATUS[$1]:-$(zombie_status "$1")}
+    {
+        printf 'The background program "%s" ended (exit status %s) while the test waited for %s.\n' \
+            "$name" "$status" "$2"
+        [ "$status" != 124 ] || printf 'Status 124: it was still running at its time limit and was stopped.\n'
+        if grep -qi 'TODO' "$BATS_TEST_TMPDIR/$name.err" 2>/dev/null; then
+            printf 'It is not written yet: it printed a TODO message.\n'
+        fi
+        printf -- '-- its stderr --\n%s\n-- its stdout (first lines) --\n%s\n' \
+            "$(bg_err "$name" 2>/dev/null)" "$(head -n 20 "$BATS_TEST_TMPDIR/$name.out" 2>/dev/null)"
+    } >&2
+    return 1
 }
 
 # program_pid PID: the PID of the program that start_bg started as PID: the
@@ -141,8 +230,9 @@ wait_bg() {
 program_pid() {
     local pid=$1 children deadline=$((SECONDS + LAB_TIMEOUT))
     while [ $SECONDS -le $deadline ]; do
+        has_ended "$1" && { ended_early "$1" "it to start"; return 1; }
         case $(cat "/proc/$pid/comm" 2>/dev/null) in
-            '') return 1 ;;
+            '') pid=$1; continue ;;
             timeout | bash | sh) ;;
             *) echo "$pid"; return 0 ;;
         esac
@@ -158,31 +248,93 @@ program_pid() {
 
 # wait_blocked PID: waits until the program started as PID sleeps in a system
 # call (state S in /proc/PID/stat: waiting for a partner, a message, a
-# signal), as the Linux Test Project does. Fails if it exits first. Under
-# valgrind the PID is a wrapper script until it becomes valgrind's memcheck:
-# only memcheck's sleep counts.
+# signal), as the Linux Test Project does. Fails at once, saying so, if it
+# ends first. Under valgrind the PID is a wrapper script until it becomes
+# valgrind's memcheck: only memcheck's sleep counts.
 wait_blocked() {
     local pid state deadline=$((SECONDS + LAB_TIMEOUT))
     pid=$(program_pid "$1") || return 1
     while [ $SECONDS -le $deadline ]; do
-        state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-        [ -n "$state" ] || return 1
+        state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+        if [ -z "$state" ] || [ "$state" = Z ]; then
+            ended_early "$1" "it to wait (blocked in a system call)"
+            return 1
+        fi
         if [ "$state" = S ] && { [ -z "${IPC_LABS_VALGRIND:-}" ] ||
                                  [[ $(cat "/proc/$pid/comm" 2>/dev/null) == memcheck* ]]; }; then
             return 0
         fi
         sleep 0.01
     done
+    printf 'The background program "%s" did not wait within %ss.\n' "${BG_NAME[$1]:-?}" "$LAB_TIMEOUT" >&2
     return 1
 }
 
-# wait_until CMD [ARGS...]: waits until CMD succeeds, within the time limit.
+# wait_until [-p PID] CMD [ARGS...]: waits until CMD succeeds, within the time
+# limit. It stops waiting, and fails saying why, as soon as the background
+# program PID has ended with CMD still false (default: the last one started;
+# -p '' waits on no program).
 wait_until() {
-    local deadline=$((SECONDS + LAB_TIMEOUT))
+    local awaited=${BG_PID:-} deadline=$((SECONDS + LAB_TIMEOUT))
+    if [ "${1:-}" = -p ]; then
+        awaited=$2
+        shift 2
+    fi
     until "$@"; do
-        [ $SECONDS -le $deadline ] || return 1
+        if [ -n "$awaited" ] && has_ended "$awaited"; then
+            "$@" && return 0
+            ended_early "$awaited" "this to hold: $*"
+            return 1
+        fi
+        if [ $SECONDS -gt $deadline ]; then
+            printf 'Waited %ss for this to hold: %s\n' "$LAB_TIMEOUT" "$*" >&2
+            return 1
+        fi
         sleep 0.01
     done
+}
+
+# ---------------------------------------------------------------- failures
+
+# broke RULE: fails the test, saying which rule the program broke, with the
+# last run's exit status, stdout and stderr, and what each background program
+# printed. RULE names the CONTRACT.md section and says the rule in a sentence.
+broke() {
+    {
+        printf 'Broken rule (CONTRACT.md) -- %s\n' "$1"
+        if [ -n "${status+set}" ]; then
+            printf -- '-- the last command run: exit status %s --\n' "$status"
+            printf -- '-- its stdout --\n%s\n' "$(printf '%s\n' "${output:-}" | head -n 40)"
+            printf -- '-- its stderr --\n%s\n' "${stderr:-}"
+        fi
+        local name
+        for name in "${BG_NAME[@]}"; do
+            printf -- '-- background program "%s": stderr --\n%s\n' "$name" \
+                "$(cat "$BATS_TEST_TMPDIR/$name.err" 2>/dev/null)"
+        done
+    } >&2
+    return 1
+}
+
+# expect_status N RULE: the last run exited with status N, else broke RULE.
+expect_status() {
+    [ "$status" -eq "$1" ] || broke "$2 (expected exit status $1, got $status)"
+}
+
+# expect_usage PROGRAM: the last run was a usage error: exit status 2 and a
+# line on stderr with "usage:" (any case) and the program's name; nothing on stdout.
+expect_usage() {
+    [ "$status" -eq 2 ] || broke "rules, 3 (errors): wrong usage of $1 exits with status 2 (got $status)"
+    grep -qi "usage:.*$1" <<<"${stderr:-}" ||
+        broke "rules, 3 (errors): wrong usage of $1 prints a line with 'usage:' and the program's name on stderr"
+    [ -z "${output:-}" ] || broke "rules, 3 (errors): a usage error prints nothing on stdout"
+}
+
+# expect_error WHAT RULE: the last run failed with exit status 1 and a
+# message on stderr that contains WHAT (a file name, a word), else broke RULE.
+expect_error() {
+    [ "$status" -eq 1 ] || broke "$2 (expected exit status 1, got $status)"
+    grep -qiF -- "$1" <<<"${stderr:-}" || broke "$2 (stderr must name '$1')"
 }
 
 # ---------------------------------------------------------------- IPC objects
