@@ -510,3 +510,9 @@ without_file_privileges() {
         "$@"
     fi
 }
+
+# says_number N TEXT: TEXT mentions the number N as a number of its own (not
+# as part of a longer one): "sent 12 bytes" says 12, "120" and "3.12" do not.
+says_number() {
+    grep -Eq "(^|[^0-9.])$1([^0-9]|\$)" <<<"$2"
+}
