@@ -11,7 +11,8 @@
  * The original ran popen("cat popen4.c | wc -l"). Splicing a file name into a
  * shell command lets a name such as `x; rm -rf ~` run commands, so here the
  * program opens FILE itself and hands it to wc as standard input: the shell
- * only ever sees the fixed text "wc -l".
+ * only ever sees the fixed text "wc -l". Opening FILE first also reports a
+ * missing or unreadable file, or a directory, by name, before anything runs.
  *
  * Partner: none (popen starts /bin/sh, which starts wc). No IPC objects.
  *
@@ -33,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,7 +64,8 @@ int main(int argc, char *argv[])
     char default_file[PATH_MAX];
     const char *file;
 
-    if (argc > 2) {
+    /* No options: "-x" is a mistyped option, not a file (a file named -x is ./-x). */
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
         fprintf(stderr, "usage: popen_read [FILE]\n");
         return 2;
     }
@@ -78,6 +81,13 @@ int main(int argc, char *argv[])
     int fd = open(file, O_RDONLY);
     if (fd == -1)
         die(file);
+    struct stat st;
+    if (fstat(fd, &st) == -1)
+        die(file);
+    if (S_ISDIR(st.st_mode)) {          /* open() allows it; wc would count 0 */
+        errno = EISDIR;
+        die(file);
+    }
     if (dup2(fd, STDIN_FILENO) == -1)
         die("dup2");
     close(fd);

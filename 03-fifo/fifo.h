@@ -7,8 +7,8 @@
 #ifndef FIFO_H
 #define FIFO_H
 
-/* Only the owner may open the FIFO. The seed's 0777 let every user on the
- * machine read what we send, or write into it. */
+/* Only the owner may open the FIFO. The original example's 0777 let every
+ * user on the machine read what we send, or write into it. */
 #define FIFO_MODE 0600
 
 /* Bytes moved by one read() or write(). Any size works; 64 KiB is the

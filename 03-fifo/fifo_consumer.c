@@ -189,7 +189,8 @@ static long long receive_all(int in, const char *path, int out, const char *out_
 
 int main(int argc, char *argv[])
 {
-    if (argc < 2 || argc > 3) {
+    /* No option exists: "-x" is wrong usage, never a FIFO or file name. */
+    if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && argv[2][0] == '-')) {
         fprintf(stderr, "usage: fifo_consumer PATH [OUTFILE]\n");
         return 2;
     }

@@ -1,5 +1,5 @@
 /*
- * fifo_create -- make a named pipe (FIFO), as seed 000 §2 does.
+ * fifo_create -- make a named pipe (FIFO), as the original example does.
  *
  * Usage:   fifo_create PATH
  *
@@ -8,9 +8,10 @@
  * through it. mkfifo() only makes the name; nothing flows until one process
  * opens it for reading and another for writing.
  *
- * The seed made /tmp/my_fifo with mode 0777 and printed nothing when mkfifo()
- * failed. Here the mode is 0600 (fifo.h), and a failure, such as a PATH that
- * already exists, is reported with the name.
+ * The original example made /tmp/my_fifo with mode 0777 and printed nothing
+ * when mkfifo() failed. Here the mode is 0600 (fifo.h), and a failure, such
+ * as a PATH that already exists, is reported with the name. No option
+ * exists: an argument that begins with '-' is wrong usage, not a name.
  *
  * Partner: fifo_producer and fifo_consumer use the FIFO; fifo_consumer removes
  * it when the transfer is over (or rm PATH).
@@ -32,7 +33,7 @@
 
 int main(int argc, char *argv[])
 {
-    if (argc != 2) {
+    if (argc != 2 || argv[1][0] == '-') {
         fprintf(stderr, "usage: fifo_create PATH\n");
         return 2;
     }

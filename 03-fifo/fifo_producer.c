@@ -10,9 +10,11 @@
  * the consumer be started in either order, from two unrelated shells.
  *
  * A PATH that exists and is not a FIFO is refused and left as it is (a
- * regular file opened for writing would be overwritten). If the consumer goes
- * away, write() fails with EPIPE: we ignore SIGPIPE, whose default action
- * would kill us without a word, and report the error instead.
+ * regular file opened for writing would be overwritten), and so is a FILE
+ * that cannot be read (missing, a directory), before the FIFO is made: a
+ * refused run leaves nothing behind. If the consumer goes away, write()
+ * fails with EPIPE: we ignore SIGPIPE, whose default action would kill us
+ * without a word, and report the error instead.
  *
  * Partner: fifo_consumer PATH. The FIFO is made by whichever of the two comes
  * first and removed by the consumer. A producer stopped by SIGINT or SIGTERM
@@ -90,7 +92,9 @@ static void catch_signals(void)
 }
 
 /* Opens FILE to send: any file, pipe or device, except the FIFO itself
- * (we would wait for ourselves forever). */
+ * (we would wait for ourselves forever) and a directory (open() accepts
+ * one, read() would fail only after the consumer had come). Called before
+ * the FIFO is made, so a refused FILE leaves nothing behind. */
 static int open_input(const char *file, const char *path)
 {
     struct stat file_st, fifo_st;
@@ -103,6 +107,12 @@ static int open_input(const char *file, const char *path)
     int fd = open(file, O_RDONLY);
     if (fd == -1)
         die("open", file);
+    if (fstat(fd, &file_st) == -1)
+        die("stat", file);
+    if (S_ISDIR(file_st.st_mode)) {
+        fprintf(stderr, "fifo_producer: %s is a directory, not a file to send\n", file);
+        exit(1);
+    }
     return fd;
 }
 
@@ -180,7 +190,8 @@ static long long send_all(int in, const char *in_name, int out, const char *path
 
 int main(int argc, char *argv[])
 {
-    if (argc < 2 || argc > 3) {
+    /* No option exists: "-x" is wrong usage, never a FIFO or file name. */
+    if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && argv[2][0] == '-')) {
         fprintf(stderr, "usage: fifo_producer PATH [FILE]\n");
         return 2;
     }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# demo.sh -- what `make demo` shows of this lab: the seed's person records
+# demo.sh -- what `make demo` shows of this lab: the original example's person records
 # sent before the receiver starts (the dialogue fed from a here-document),
 # then the msgq tools choosing messages by type; in a scratch folder that is
 # removed afterwards, with every queue removed.

@@ -1,11 +1,11 @@
 /*
  * msg_receiver -- receive msg_sender's records from a System V message queue,
- * print them and append them to a file (seed 000 §3, "process2").
+ * print them and append them to a file (the original example's "process2").
  *
  * Usage:   msg_receiver [-o FILE]
  *
  * Takes the records off the queue in the order they were sent, prints each
- * one as the seed does (name : NAME, age : N, id : N) and appends the same
+ * one as the original example does (name : NAME, age : N, id : N) and appends the same
  * three lines and a line of 20 dashes to FILE (default person.txt), so that a
  * second run adds to the file. It stops after the record of type 2, or at the
  * end marker (type 2, empty name), which it neither prints nor stores, and
@@ -117,7 +117,7 @@ static void receive_record(struct person *who)
     }
 }
 
-/* The record in the seed's lines, on standard output and in the file. */
+/* The record in the original example's lines, on standard output and in the file. */
 static void store_record(const struct person *who, FILE *file, const char *file_name)
 {
     printf("name : %s\nage : %d\nid : %d\n", who->name, who->age, who->id);

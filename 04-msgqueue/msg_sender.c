@@ -1,10 +1,10 @@
 /*
  * msg_sender -- ask for people's name, age and id, and send each record to
- * msg_receiver through a System V message queue (seed 000 §3, "process1").
+ * msg_receiver through a System V message queue (the original example's "process1").
  *
  * Usage:   msg_sender
  *
- * The seed's dialogue: "Enter name : ", "Enter age : ", "Enter id : ",
+ * The original example's dialogue: "Enter name : ", "Enter age : ", "Enter id : ",
  * "continue?(y/n) : ". After "y" the record goes as type 1 (more to come),
  * after "n" as type 2 (the last one), and the program ends. A record goes only
  * once its dialogue is complete: if the input ends (Ctrl-D) or the program is
@@ -13,7 +13,7 @@
  * that the receiver stops too.
  *
  * Answers are read a line at a time with fgets(), which never writes past its
- * buffer (the seed's scanf("%s") into name[10] overflowed with a 10-character
+ * buffer (the original example's scanf("%s") into name[10] overflowed with a 10-character
  * name). A name of more than 9 characters, an empty name, and an age or id
  * that is not a number or is negative get a message and the question again.
  *
@@ -33,6 +33,7 @@
  */
 #define _XOPEN_SOURCE 700
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -136,8 +137,9 @@ static int ask_name(struct person *who)
     }
 }
 
-/* Asks for a number from 0 to INT_MAX until one comes. Returns 0 at end of
- * input. what ("age", "id") names it in the messages. */
+/* Asks for a number from 0 to INT_MAX, in decimal digits only (no sign, no
+ * blanks), until one comes. Returns 0 at end of input. what ("age", "id")
+ * names it in the messages. */
 static int ask_number(const char *prompt, const char *what, int *value)
 {
     char answer[ANSWER_SIZE];
@@ -149,12 +151,10 @@ static int ask_number(const char *prompt, const char *what, int *value)
         char *end;
         errno = 0;
         long number = strtol(answer, &end, 10);
-        while (*end == ' ' || *end == '\t')
-            end++;
-        if (got == ANSWER_TOO_LONG || end == answer || *end != '\0')
-            fprintf(stderr, "%s must be a number\n", what);
-        else if (number < 0)
+        if (answer[0] == '-')
             fprintf(stderr, "%s must not be negative\n", what);
+        else if (got == ANSWER_TOO_LONG || !isdigit((unsigned char)answer[0]) || *end != '\0')
+            fprintf(stderr, "%s must be a number\n", what);
         else if (errno == ERANGE || number > INT_MAX)
             fprintf(stderr, "%s is too large: at most %d\n", what, INT_MAX);
         else {

@@ -32,6 +32,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,7 @@ static void show_info(void)
     printf("msgseg: %d\n", limits.msgseg);
 }
 
-/* N for qbytes: digits only, at least 1. */
+/* N for qbytes: digits only, 1 to INT_MAX. */
 static unsigned long parse_qbytes(const char *arg)
 {
     char *end;
@@ -137,7 +138,7 @@ static unsigned long parse_qbytes(const char *arg)
         usage();
     errno = 0;
     unsigned long n = strtoul(arg, &end, 10);
-    if (*end != '\0' || errno == ERANGE || n == 0)
+    if (*end != '\0' || errno == ERANGE || n == 0 || n > INT_MAX)
         usage();
     return n;
 }

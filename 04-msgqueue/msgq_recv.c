@@ -40,6 +40,7 @@
  */
 #define _GNU_SOURCE                     /* MSG_EXCEPT, MSG_COPY, IPC_INFO */
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -63,11 +64,16 @@ static void usage(void)
     exit(2);
 }
 
-/* A whole decimal number from min to max, or a usage error. */
+/* A whole decimal number from min to max, or a usage error: digits only,
+ * with a '-' in front when min allows negative numbers (no '+', no blanks,
+ * no 0x; strtol() alone would take " 5" and "+5"). */
 static long parse_number(const char *arg, long min, long max)
 {
     char *end;
+    const char *digits = min < 0 && arg[0] == '-' ? arg + 1 : arg;
 
+    if (!isdigit((unsigned char)digits[0]))
+        usage();
     errno = 0;
     long number = strtol(arg, &end, 10);
     if (end == arg || *end != '\0' || errno == ERANGE || number < min || number > max)

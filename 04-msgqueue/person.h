@@ -2,11 +2,11 @@
  * person.h -- what the programs of 04-msgqueue agree on: the keys, the
  * permissions and the layout of the messages.
  *
- * msg_sender and msg_receiver exchange struct person records (seed 000 §3)
+ * msg_sender and msg_receiver exchange struct person records
  * through the queue with key ftok(".", PERSON_PROJ_ID). The msgq_* tools
  * share another queue, key ftok(".", MSGQ_PROJ_ID). ftok() builds a key from
  * the folder's inode and device numbers, so programs started in the same
- * folder meet, and runs in two folders (two students) do not. The seed's
+ * folder meet, and runs in two folders (two students) do not. The original example's
  * fixed key 0x1234 was the same for everybody on the machine.
  */
 #ifndef PERSON_H
@@ -15,11 +15,11 @@
 #define PERSON_PROJ_ID 'p'      /* msg_sender + msg_receiver */
 #define MSGQ_PROJ_ID   'q'      /* msgq_send, msgq_recv, msgq_ctl */
 
-/* Only the owner may send or receive. The seed's 0666 let every user on the
+/* Only the owner may send or receive. The original example's 0666 let every user on the
  * machine read the records, or send fake ones. */
 #define QUEUE_MODE 0600
 
-/* The record, as in the seed. The kernel reads the first long as the message
+/* The record, as in the original example. The kernel reads the first long as the message
  * type (it must be positive); the rest is the payload it carries. */
 struct person {
     long msg_type;
@@ -29,7 +29,7 @@ struct person {
 };
 
 /* msgsnd() and msgrcv() take the size of the payload, without the type.
- * The seed passed sizeof(struct person): 8 bytes too many, read from past the
+ * The original example passed sizeof(struct person): 8 bytes too many, read from past the
  * end of the record; and it received with BUFSIZ, letting the kernel write up
  * to 8192 bytes into a 32-byte record. */
 #define PERSON_SIZE (sizeof(struct person) - sizeof(long))

@@ -4,10 +4,12 @@
  * Usage:   shm_counter [-n COUNT] [-i MS]
  *
  * Creates the segment of key ftok(".", COUNTER_PROJ_ID) and writes 0 into
- * it, then the next number every MS milliseconds (default 1000, the seed's
- * one second). It stops after COUNT numbers (default: never), or at once on
- * SIGINT, SIGTERM or SIGHUP, and then removes its segment, so that ipcs
- * shows nothing afterwards.
+ * it, then the next number every MS milliseconds (default 1000, the
+ * original example's one second). It stops after COUNT numbers (default:
+ * never) and exits 0, or at once on SIGINT, SIGTERM or SIGHUP and exits
+ * 128 + the signal's number (130 for Ctrl-C); either way it first removes
+ * its segment, so that ipcs shows nothing afterwards. COUNT and MS are 1 to
+ * NUMBER_MAX.
  *
  *     shm_counter ── atomic store ──> [ segment ] ── atomic load ──> shm_show_counter
  *
@@ -55,8 +57,8 @@ static void die(const char *what)
     exit(1);
 }
 
-/* A whole number from 1 up, or a usage error: digits only (strtol alone
- * would accept " 5", "+5" and "-5"). */
+/* A whole number from 1 to NUMBER_MAX, or a usage error: digits only
+ * (strtol alone would accept " 5", "+5" and "-5"). */
 static long parse_positive(const char *arg)
 {
     char *end;
@@ -65,18 +67,20 @@ static long parse_positive(const char *arg)
         usage();
     errno = 0;
     long value = strtol(arg, &end, 10);
-    if (*end != '\0' || errno == ERANGE || value == 0)
+    if (*end != '\0' || errno == ERANGE || value == 0 || value > NUMBER_MAX)
         usage();
     return value;
 }
 
-/* Sleeps one tick of ms milliseconds; returns 1 if a stop signal came first. */
+/* Sleeps one tick of ms milliseconds; returns the stop signal that came
+ * first, or 0. */
 static int wait_tick(const sigset_t *stop_signals, long ms)
 {
     struct timespec tick = { .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000L };
+    int sig = sigtimedwait(stop_signals, NULL, &tick);
 
-    if (sigtimedwait(stop_signals, NULL, &tick) != -1)
-        return 1;
+    if (sig != -1)
+        return sig;
     if (errno != EAGAIN && errno != EINTR)      /* EAGAIN: the tick is over */
         die("sigtimedwait");
     return 0;
@@ -131,9 +135,11 @@ int main(int argc, char *argv[])
         die("shmat");
     }
 
+    int stopped_by = 0;                         /* the stop signal, if one came */
     for (unsigned long value = 0; count == -1 || value < (unsigned long)count; value++) {
         atomic_store(&counter->value, value);
-        if (wait_tick(&stop_signals, interval_ms))
+        stopped_by = wait_tick(&stop_signals, interval_ms);
+        if (stopped_by)
             break;
     }
 
@@ -141,5 +147,6 @@ int main(int argc, char *argv[])
         die("shmdt");
     if (shmctl(shmid, IPC_RMID, NULL) == -1)
         die("shmctl IPC_RMID");
-    return 0;
+    /* Stopped by a signal: say so with 128 + its number, as a shell does. */
+    return stopped_by ? 128 + stopped_by : 0;
 }

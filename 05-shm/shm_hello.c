@@ -13,7 +13,8 @@
  *
  * The segment is IPC_PRIVATE: only this parent and its child use it, and the
  * child inherits its id through fork(), so no key is needed (a fixed key such
- * as the seed's 1234 would be shared with every other run on the machine).
+ * as the original example's 1234 would be shared with every other run on the
+ * machine).
  *
  * Partner: none (the child is a copy of this program). The parent creates
  * the segment and removes it on every path, also when the child fails.

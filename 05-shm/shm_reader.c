@@ -1,5 +1,6 @@
 /*
- * shm_reader -- prints the numbers shm_writer puts in shared memory (the seed's process2).
+ * shm_reader -- prints the numbers shm_writer puts in shared memory
+ * (the original example's process2).
  *
  * Usage:   shm_reader
  *
@@ -24,8 +25,9 @@
  *
  * Partner: shm_writer, started in the same folder, in either order. The
  * reader may create the queue; the writer removes the queue and the segment.
- * If the writer dies, or SIGINT, SIGTERM or SIGHUP comes, the reader removes
- * whatever is left of both, since nobody else will, and exits 1.
+ * If the writer dies, the reader removes whatever is left of both, since
+ * nobody else will, and exits 1; if SIGINT, SIGTERM or SIGHUP comes, it
+ * removes them too and exits 128 + the signal's number (130 for Ctrl-C).
  *
  * Example (shm_writer started in another terminal):
  *     $ ./shm_reader
@@ -86,6 +88,15 @@ static void fail(const char *format, ...)
     fprintf(stderr, "\n");
     remove_leftovers();
     exit(1);
+}
+
+/* Stopped by signal sig: cleans up as fail() does, and exits 128 + sig, as
+ * a shell reports a program that the signal stopped (130 for Ctrl-C). */
+static void stopped(int sig)
+{
+    fprintf(stderr, "shm_reader: %s: exchange abandoned\n", strsignal(sig));
+    remove_leftovers();
+    exit(128 + sig);
 }
 
 static void die(const char *what)
@@ -185,7 +196,7 @@ static void await_signal(int sig, pid_t *writer)
         if (got == sig)
             return;
         if (got != -1)
-            fail("%s: exchange abandoned", strsignal(got));
+            stopped(got);
         if (errno != EAGAIN && errno != EINTR)
             die("sigtimedwait");
         if (*writer == 0)
@@ -195,7 +206,7 @@ static void await_signal(int sig, pid_t *writer)
     }
 }
 
-/* Attaches the writer's segment and prints it, as the seed does. */
+/* Attaches the writer's segment and prints it, as the original example does. */
 static void read_data(void)
 {
     /* No IPC_CREAT: the segment must be the writer's. */

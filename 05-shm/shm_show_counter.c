@@ -6,11 +6,12 @@
  * Attaches the counter's segment (key ftok(".", COUNTER_PROJ_ID)) read-only
  * and prints its current value, one number a line, at once and then every MS
  * milliseconds (default 1000), COUNT times (default: until stopped by
- * SIGINT, SIGTERM or SIGHUP).
+ * SIGINT, SIGTERM or SIGHUP, which end it with status 128 + the signal's
+ * number, 130 for Ctrl-C). COUNT and MS are 1 to NUMBER_MAX.
  *
  * It only looks: shmget() without IPC_CREAT. With no counter running it says
- * "no counter running" and exits 1, and creates nothing (the seed's
- * IPC_CREAT made an empty segment that then printed as a blank line forever).
+ * "no counter running" and exits 1, and creates nothing (the original
+ * example's IPC_CREAT made an empty segment that then printed as a blank line forever).
  *
  * Before each line it checks that the counter is still there:
  *   - the counter removed its segment (it stopped normally): the key no
@@ -55,8 +56,8 @@ static void die(const char *what)
     exit(1);
 }
 
-/* A whole number from 1 up, or a usage error: digits only (strtol alone
- * would accept " 5", "+5" and "-5"). */
+/* A whole number from 1 to NUMBER_MAX, or a usage error: digits only
+ * (strtol alone would accept " 5", "+5" and "-5"). */
 static long parse_positive(const char *arg)
 {
     char *end;
@@ -65,18 +66,20 @@ static long parse_positive(const char *arg)
         usage();
     errno = 0;
     long value = strtol(arg, &end, 10);
-    if (*end != '\0' || errno == ERANGE || value == 0)
+    if (*end != '\0' || errno == ERANGE || value == 0 || value > NUMBER_MAX)
         usage();
     return value;
 }
 
-/* Sleeps one tick of ms milliseconds; returns 1 if a stop signal came first. */
+/* Sleeps one tick of ms milliseconds; returns the stop signal that came
+ * first, or 0. */
 static int wait_tick(const sigset_t *stop_signals, long ms)
 {
     struct timespec tick = { .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000L };
+    int sig = sigtimedwait(stop_signals, NULL, &tick);
 
-    if (sigtimedwait(stop_signals, NULL, &tick) != -1)
-        return 1;
+    if (sig != -1)
+        return sig;
     if (errno != EAGAIN && errno != EINTR)      /* EAGAIN: the tick is over */
         die("sigtimedwait");
     return 0;
@@ -150,10 +153,12 @@ int main(int argc, char *argv[])
     if (counter == (void *)-1)
         die("shmat");
 
-    int status = 0;
+    int status = 0, sig;
     for (long shown = 0; count == -1 || shown < count; shown++) {
-        if (shown > 0 && wait_tick(&stop_signals, interval_ms))
+        if (shown > 0 && (sig = wait_tick(&stop_signals, interval_ms)) != 0) {
+            status = 128 + sig;                 /* stopped: 130 for Ctrl-C, as a shell says */
             break;
+        }
         int gone = counter_gone(key, shmid);
         if (gone != -1) {
             status = gone;

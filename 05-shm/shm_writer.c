@@ -1,5 +1,6 @@
 /*
- * shm_writer -- writes 1 ... 100 into shared memory for shm_reader (the seed's process1).
+ * shm_writer -- writes 1 ... 100 into shared memory for shm_reader
+ * (the original example's process1).
  *
  * Usage:   shm_writer
  *
@@ -27,15 +28,16 @@
  *
  * No signal can be lost: SIGUSR1, SIGUSR2 and the stop signals are blocked
  * from the start, so one that comes early stays pending until
- * sigtimedwait() takes it (the seed's kill() then pause() slept forever if
- * the answer came before pause()). While waiting, the writer checks every
+ * sigtimedwait() takes it (the original example's kill() then pause()
+ * slept forever if the answer came before pause()). While waiting, the writer checks every
  * PARTNER_CHECK_MS that the reader still exists (kill(pid, 0)): the reader
  * is not our child, so its death sends us no SIGCHLD.
  *
  * Partner: shm_reader, started in the same folder, in either order. Either
  * may create the queue; the writer creates the segment (exclusively) and
- * removes both. If the reader dies, or SIGINT, SIGTERM or SIGHUP comes, the
- * writer removes both objects and exits 1.
+ * removes both. If the reader dies, the writer removes both objects and
+ * exits 1; if SIGINT, SIGTERM or SIGHUP comes, it removes them and exits
+ * 128 + the signal's number (130 for Ctrl-C).
  *
  * Example (shm_reader started in another terminal):
  *     $ ./shm_writer
@@ -106,6 +108,16 @@ static void fail(const char *format, ...)
     remove_queue();
     remove_segment();
     exit(1);
+}
+
+/* Stopped by signal sig: cleans up as fail() does, and exits 128 + sig, as
+ * a shell reports a program that the signal stopped (130 for Ctrl-C). */
+static void stopped(int sig)
+{
+    fprintf(stderr, "shm_writer: %s: exchange abandoned\n", strsignal(sig));
+    remove_queue();
+    remove_segment();
+    exit(128 + sig);
 }
 
 static void die(const char *what)
@@ -210,7 +222,7 @@ static void await_signal(int sig, pid_t *reader)
         if (got == sig)
             return;
         if (got != -1)
-            fail("%s: exchange abandoned", strsignal(got));
+            stopped(got);
         if (errno != EAGAIN && errno != EINTR)
             die("sigtimedwait");
         if (*reader == 0)
@@ -220,7 +232,8 @@ static void await_signal(int sig, pid_t *reader)
     }
 }
 
-/* Creates the segment and writes 1 ... DATA_COUNT into it, as the seed does. */
+/* Creates the segment and writes 1 ... DATA_COUNT into it, as the original
+ * example does. */
 static int *write_data(void)
 {
     segment_id = shmget(key_for(DATA_PROJ_ID), DATA_COUNT * sizeof(int),

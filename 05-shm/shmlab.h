@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 #include <sys/types.h>
 
-/* Only the owner may read and write (the seeds' 0666 lets every user in). */
+/* Only the owner may read and write (the original examples' 0666 lets every user in). */
 #define OBJECT_PERMS 0600
 
 /* shm_hello: a private segment shared by a parent and its child. */
@@ -23,14 +23,15 @@
 /* shm_counter and shm_show_counter. */
 #define COUNTER_PROJ_ID 'c'
 #ifndef COUNTER_INTERVAL_MS
-#define COUNTER_INTERVAL_MS 1000        /* the seed's sleep(1) */
+#define COUNTER_INTERVAL_MS 1000        /* the original example's sleep(1) */
 #endif
+#define NUMBER_MAX 1000000000L          /* the largest COUNT and MS accepted */
 
 /*
- * The counter's segment. The seed wrote the number as text with sprintf(),
- * so a reader could catch "1" of "10" half written. One lock-free atomic
- * integer is written and read in a single step: a reader sees the old value
- * or the new one, never a mix.
+ * The counter's segment. The original example wrote the number as text with
+ * sprintf(), so a reader could catch "1" of "10" half written. One
+ * lock-free atomic integer is written and read in a single step: a reader
+ * sees the old value or the new one, never a mix.
  */
 struct counter_segment {
     atomic_ulong value;
@@ -43,7 +44,7 @@ struct counter_segment {
 #define PID_QUEUE_PROJ_ID 'q'           /* the message queue that swaps the PIDs */
 #define DATA_PROJ_ID 'd'                /* the segment of DATA_COUNT ints */
 #ifndef DATA_COUNT
-#define DATA_COUNT 100                  /* the seed's SHMSIZE */
+#define DATA_COUNT 100                  /* the original example's SHMSIZE */
 #endif
 
 /* One message type per direction, so that nobody receives its own PID. */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# demo.sh -- what `make demo` shows of this lab: a small copy with the seed's
-# lines, then a binary one checked with cmp, in a scratch folder that is
+# demo.sh -- what `make demo` shows of this lab: a small copy with the original
+# example's lines, then a binary one checked with cmp, in a scratch folder that is
 # removed afterwards (shm_copy removes its IPC objects itself).
 set -e
 lab=$(cd "$(dirname "$0")" && pwd)

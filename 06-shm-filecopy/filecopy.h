@@ -1,10 +1,11 @@
 /*
- * filecopy.h -- what shm_copy and shm_copy_reader agree on (the seed's MyKey.h).
+ * filecopy.h -- what shm_copy and shm_copy_reader agree on (the original
+ * example's MyKey.h).
  *
  * The segment is a ring of slots of CHUNK bytes: chunk number i of the file
  * goes into slot i % slots. Both IPC objects have keys from ftok(".",
  * PROJ_ID), so both programs run in the same folder (shm_copy's child
- * does). As in the seed, shm_copy passes the segment's id to the reader on
+ * does). As in the original example, shm_copy passes the segment's id to the reader on
  * the command line; the reader finds the queue by its key. The sizes can be
  * changed at build time, e.g.
  *     make -B CPPFLAGS=-DMAX_SLOTS=1
@@ -18,16 +19,16 @@
 #define SEGMENT_PROJ_ID 's'
 #define LENGTH_QUEUE_PROJ_ID 'l'
 
-/* Only the owner may read and write (the seed's 0666 lets every user in). */
+/* Only the owner may read and write (the original's 0666 lets every user in). */
 #define OBJECT_PERMS 0600
 
-/* Bytes per chunk when shm_copy has no -b option (the seed's SHMSIZE). */
+/* Bytes per chunk when shm_copy has no -b option (the original SHMSIZE). */
 #ifndef CHUNK_DEFAULT
 #define CHUNK_DEFAULT (64 * 1024)
 #endif
 
 /* How big the ring is: about RING_BYTES, and never more than MAX_SLOTS
- * chunks. The seed's segment held one chunk, so the writer and the reader
+ * chunks. The original example's segment held one chunk, so the writer and the reader
  * took turns; with several, the writer fills one half of the ring while the
  * reader empties the other. 3 MiB was measured (README, "Speed"): 1.5 to
  * 3 MiB were as fast as each other, smaller rings slower. */
@@ -39,7 +40,7 @@
 #endif
 
 /*
- * The length message (the seed's struct Mystatus), one type per direction
+ * The length message (the original struct Mystatus), one type per direction
  * so that neither side can receive its own message:
  *   LENGTH_MSG  writer -> reader: count chunks, each at offset in the
  *               segment and len bytes long; a len of 0 ends the file. They

@@ -1,5 +1,6 @@
 /*
- * shm_copy -- copy a file through shared memory (seed 000 §4.2, process1).
+ * shm_copy -- copy a file through shared memory (the original example's
+ * process1).
  *
  * Usage:   shm_copy [-b CHUNK] SRC DST
  *
@@ -15,7 +16,7 @@
  *      |  <-- FREE_MSG: "this many slots are empty again" <-- queue <------  |
  *      '  <-- SIGUSR1: "wake up" -----------------------------------------  '
  *
- * The seed's segment held one chunk, and each chunk cost a message and two
+ * The original example's segment held one chunk, and each chunk cost a message and two
  * signals (with kill() then pause(), which can lose a signal and hang both
  * sides). Here the segment is a ring of about RING_BYTES: the writer fills
  * one half while the reader empties the other, and the lengths and the
@@ -289,7 +290,7 @@ static pid_t start_reader(const char *reader, int shmid, const char *tmp)
  * Sleeps until the reader reports emptied slots (a FREE_MSG, then SIGUSR1)
  * and returns how many; returns 0 if the reader ended or a stop signal came.
  * Block, check, sigsuspend(): a SIGUSR1 sent after the check stays pending
- * and ends sigsuspend() at once. (The seed's kill() then pause() lost it.)
+ * and ends sigsuspend() at once. (The original's kill() then pause() lost it.)
  */
 static size_t wait_for_reader(int msqid, size_t slots)
 {

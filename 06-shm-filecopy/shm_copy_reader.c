@@ -1,6 +1,6 @@
 /*
  * shm_copy_reader -- write the chunks that shm_copy puts in shared memory to
- * a file (seed 000 §4.2, shmreader3).
+ * a file (the original example's shmreader3).
  *
  * Usage:   shm_copy_reader SHMID DST      (started by shm_copy)
  *

@@ -295,8 +295,9 @@ static void claim_role(void)
     mutex(+1);
 }
 
-/* Writes all of data, however many write() calls it takes, waiting in ticks. */
-static void write_all(int fd, const unsigned char *data, size_t len)
+/* Writes all of data to fd, which is name (for messages), however many
+ * write() calls it takes, waiting in ticks. */
+static void write_all(int fd, const char *name, const unsigned char *data, size_t len)
 {
     while (len > 0) {
         struct pollfd pfd = { .fd = fd, .events = POLLOUT };
@@ -306,7 +307,7 @@ static void write_all(int fd, const unsigned char *data, size_t len)
         if (ready == 1) {
             ssize_t n = write(fd, data, len);
             if (n == -1 && errno != EINTR && errno != EAGAIN)
-                die("write");
+                die(name);
             if (n > 0) {
                 data += n;
                 len -= (size_t)n;
@@ -327,6 +328,7 @@ int main(int argc, char *argv[])
      * is created. */
     const char *path = argc > optind ? argv[optind] : NULL;
     int fd = STDOUT_FILENO;
+    const char *name = path != NULL ? path : "standard output";
     if (path != NULL && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666)) == -1)
         die(path);
 
@@ -358,7 +360,7 @@ int main(int argc, char *argv[])
         }
         if (len == 0)                   /* the end marker: its slot goes back last */
             break;
-        write_all(fd, slot->data, len);
+        write_all(fd, name, slot->data, len);
         total += len;
         if (!v(SEM_EMPTY))              /* give the slot back */
             producer_quit();
@@ -366,7 +368,7 @@ int main(int argc, char *argv[])
 
     /* close() may report a write error that was deferred (NFS, a full disk). */
     if (close(fd) == -1)
-        die("close output");
+        die(name);
     fprintf(stderr, "received %llu bytes\n", total);
     /* The last slot back tells the producer that all is written; then the
      * objects go. Our state says DONE in case the producer only sees EIDRM. */

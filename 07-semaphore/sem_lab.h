@@ -19,7 +19,7 @@
 #define SHM_PROJ_ID 'm'
 #define SEM_PROJ_ID 's'
 
-/* Owner read and write only: the seeds' 0666 lets every user on the machine
+/* Owner read and write only: the original examples' 0666 lets every user on the machine
  * post and take slots, or read the data. */
 #define SEM_PERMS 0600
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
 # 03-fifo: fifo_create, fifo_producer and fifo_consumer, as CONTRACT.md
-# describes them.
+# describes them (section "03-fifo").
 
 load test_helper
 
 setup()    { lab_setup 03-fifo; }
-teardown() { lab_teardown; }
+# The FIFO "sink" is the test's own (see stalled_pair), never a leftover.
+teardown() { [ -z "${SINK:-}" ] || { exec 4<&-; rm -f "$WORK/sink"; }; lab_teardown; }
 
 # same_file_state FILE: content checksum, inode and modification time of FILE,
 # to show that a program left it exactly as it was.
@@ -13,212 +14,374 @@ same_file_state() {
     printf '%s %s\n' "$(md5sum < "$1")" "$(stat -c '%i %Y.%y' "$1")"
 }
 
-@test "03-fifo: fifo_create makes a FIFO with mode 0600 and says so" {
-    run --separate-stderr bounded fifo_create my_fifo
-    assert_success
-    assert_output 'FIFO created'
-    assert [ -p my_fifo ]
-    assert_equal "$(stat -c %a my_fifo)" 600
-    rm my_fifo
+# unchanged FILE BEFORE RULE: FILE is still as same_file_state saw it (BEFORE),
+# else broke RULE.
+unchanged() {
+    [ -e "$1" ] || broke "$3 ($1 is gone)"
+    [ "$(same_file_state "$1")" = "$2" ] || broke "$3 ($1 was changed)"
 }
 
-@test "03-fifo: fifo_create on an existing path fails naming it, leaving it as it was" {
-    fifo_create existing_fifo
-    run --separate-stderr bounded fifo_create existing_fifo
-    assert_failure 1
-    assert_output ''
-    [[ $stderr == fifo_create:*existing_fifo* ]]
-    assert [ -p existing_fifo ]
-    rm existing_fifo
+# same_bytes EXPECTED COPY RULE: COPY holds exactly the bytes of EXPECTED,
+# else broke RULE, saying where they first differ and both sizes.
+same_bytes() {
+    local diff
+    if ! diff=$(cmp -- "$1" "$2" 2>&1); then
+        broke "$3 ($(stat -c %s "$1" 2>/dev/null || echo ?) bytes sent, $(stat -c %s "$2" 2>/dev/null || echo ?) in $2: ${diff:-they differ})"
+    fi
+}
 
+# no_fifo_at PATH RULE: nothing is left at PATH, else broke RULE.
+no_fifo_at() {
+    [ ! -e "$1" ] && [ ! -L "$1" ] || broke "$2 ($1 is still there)"
+}
+
+# says_count N TEXT WHO RULE: TEXT (a program's stderr) says the byte count N
+# as a number of its own, else broke RULE.
+says_count() {
+    says_number "$1" "$2" || broke "$4 ($3's stderr must say $1, the number of bytes)"
+}
+
+# ---------------------------------------------------------------- fifo_create
+
+@test "03-fifo: fifo_create makes a FIFO with mode 0600 and prints FIFO created" {
+    # contract: 03-fifo, programs; rules, 7 (permissions)
+    run --separate-stderr bounded fifo_create my_fifo
+    expect_status 0 "03-fifo, programs: fifo_create PATH makes the FIFO and exits 0"
+    made=$(stat -c '%F %a' my_fifo 2>&1)
+    rm -f my_fifo             # the test's own FIFO: removed before any check can fail
+    [ "$output" = 'FIFO created' ] ||
+        broke "03-fifo, programs: fifo_create prints exactly one line on stdout, 'FIFO created'"
+    [[ $made == fifo* ]] || broke "03-fifo, programs: fifo_create PATH makes a FIFO at PATH (found: $made)"
+    [ "${made##* }" = 600 ] ||
+        broke "rules, 7 (permissions): the FIFO has mode 0600, not ${made##* }"
+}
+
+@test "03-fifo: fifo_create on an existing FIFO fails naming it and leaves it there" {
+    # contract: 03-fifo, bad input
+    mkfifo existing_fifo
+    run --separate-stderr bounded fifo_create existing_fifo
+    left=$(stat -c %F existing_fifo 2>&1)
+    rm -f existing_fifo       # the test's own FIFO: removed before any check can fail
+    expect_error existing_fifo "03-fifo, bad input: fifo_create PATH on an existing PATH exits 1 naming PATH"
+    [ -z "$output" ] || broke "03-fifo, bad input: a refused fifo_create prints nothing on stdout"
+    [ "$left" = fifo ] || broke "03-fifo, bad input: a refused fifo_create leaves the FIFO at PATH as it was (found: $left)"
+}
+
+@test "03-fifo: fifo_create on an existing regular file fails naming it and leaves it unchanged" {
+    # contract: 03-fifo, bad input
     echo 'keep me' > notes.txt
     before=$(same_file_state notes.txt)
     run --separate-stderr bounded fifo_create notes.txt
-    assert_failure 1
-    [[ $stderr == fifo_create:*notes.txt* ]]
-    assert_equal "$(same_file_state notes.txt)" "$before"
+    expect_error notes.txt "03-fifo, bad input: fifo_create PATH on an existing PATH exits 1 naming PATH"
+    [ -z "$output" ] || broke "03-fifo, bad input: a refused fifo_create prints nothing on stdout"
+    unchanged notes.txt "$before" "03-fifo, bad input: a refused fifo_create leaves the file at PATH exactly as it was"
 }
 
-@test "03-fifo: fifo_create without PATH or with two prints usage and exits 2" {
+@test "03-fifo: fifo_create without PATH or with two arguments is a usage error and makes nothing" {
+    # contract: 03-fifo, arguments; rules, 3 (errors)
     run --separate-stderr bounded fifo_create
-    assert_failure 2
-    [[ $stderr == usage:\ fifo_create* ]]
+    expect_usage fifo_create
     run --separate-stderr bounded fifo_create a b
-    assert_failure 2
-    [[ $stderr == usage:\ fifo_create* ]]
-    assert [ ! -e a ]
+    expect_usage fifo_create
+    [ ! -e a ] && [ ! -e b ] || broke "03-fifo, arguments: wrong usage creates nothing"
 }
 
-@test "03-fifo: consumer first, then producer: the text arrives and the FIFO is removed" {
+@test "03-fifo: fifo_create -x is a usage error, not a FIFO named -x" {
+    # contract: 03-fifo, arguments; rules, 3 (errors)
+    run --separate-stderr bounded fifo_create -x
+    expect_usage fifo_create
+    [ ! -e ./-x ] || broke "03-fifo, arguments: an argument that begins with '-' is wrong usage, never a name to create"
+}
+
+# ---------------------------------------------------------------- usage of the pair
+
+@test "03-fifo: fifo_producer without PATH or with three arguments is a usage error" {
+    # contract: 03-fifo, arguments; rules, 3 (errors)
+    run --separate-stderr bounded fifo_producer
+    expect_usage fifo_producer
+    run --separate-stderr bounded fifo_producer f /dev/null extra
+    expect_usage fifo_producer
+    [ ! -e f ] || broke "03-fifo, arguments: wrong usage creates no FIFO"
+}
+
+@test "03-fifo: fifo_consumer without PATH or with three arguments is a usage error" {
+    # contract: 03-fifo, arguments; rules, 3 (errors)
+    run --separate-stderr bounded fifo_consumer
+    expect_usage fifo_consumer
+    run --separate-stderr bounded fifo_consumer f out extra
+    expect_usage fifo_consumer
+    [ ! -e f ] && [ ! -e out ] || broke "03-fifo, arguments: wrong usage creates no FIFO and no OUTFILE"
+}
+
+@test "03-fifo: fifo_producer -x (as PATH or as FILE) is a usage error, not a file name" {
+    # contract: 03-fifo, arguments; rules, 3 (errors)
+    run --separate-stderr bounded fifo_producer -x
+    expect_usage fifo_producer
+    [ ! -e ./-x ] || broke "03-fifo, arguments: '-x' is wrong usage, never a FIFO to make"
+    run --separate-stderr bounded fifo_producer my_fifo -x
+    expect_usage fifo_producer
+    [ ! -e my_fifo ] || broke "03-fifo, arguments: wrong usage is found before anything is made: no FIFO at PATH"
+}
+
+@test "03-fifo: fifo_consumer -x (as PATH or as OUTFILE) is a usage error, not a file name" {
+    # contract: 03-fifo, arguments; rules, 3 (errors)
+    run --separate-stderr bounded fifo_consumer -x
+    expect_usage fifo_consumer
+    [ ! -e ./-x ] || broke "03-fifo, arguments: '-x' is wrong usage, never a FIFO to make"
+    run --separate-stderr bounded fifo_consumer my_fifo -x
+    expect_usage fifo_consumer
+    [ ! -e ./-x ] || broke "03-fifo, arguments: '-x' is wrong usage, never an OUTFILE to create"
+    [ ! -e my_fifo ] || broke "03-fifo, arguments: wrong usage is found before anything is made: no FIFO at PATH"
+}
+
+# ---------------------------------------------------------------- exchange
+
+@test "03-fifo: consumer first, then producer: the text arrives, both count 12 bytes, the FIFO is removed" {
+    # contract: 03-fifo, exchange; 03-fifo, programs
+    checks_cleanup
     printf 'hello, fifo\n' > hello.txt
     start_bg consumer fifo_consumer my_fifo copy.txt
     consumer=$BG_PID
     wait_blocked "$consumer"
     run --separate-stderr bounded fifo_producer my_fifo hello.txt
-    assert_success
-    [[ $stderr == *12* ]] || fail "producer's stderr has no byte count: $stderr"
-    wait_bg "$consumer" || fail "consumer failed: $(bg_err consumer)"
-    [[ $(bg_err consumer) == *12* ]] || fail "consumer's stderr has no byte count: $(bg_err consumer)"
-    cmp hello.txt copy.txt
-    assert [ ! -e my_fifo ]
+    expect_status 0 "03-fifo, exchange: the producer sends FILE to a waiting consumer and exits 0"
+    [ -z "$output" ] || broke "03-fifo, programs: fifo_producer prints nothing on stdout (its count goes to stderr)"
+    says_count 12 "$stderr" producer "03-fifo, programs: after the transfer the producer prints the bytes sent on stderr"
+    wait_bg "$consumer" || broke "03-fifo, exchange: the consumer reads to end of file, writes OUTFILE and exits 0 (it exited $?)"
+    says_count 12 "$(bg_err consumer)" consumer "03-fifo, programs: after the transfer the consumer prints the bytes received on stderr"
+    [ -z "$(bg_out consumer)" ] || broke "03-fifo, programs: a consumer with OUTFILE prints nothing on stdout"
+    same_bytes hello.txt copy.txt "03-fifo, exchange: OUTFILE holds exactly the bytes of FILE"
+    no_fifo_at my_fifo "03-fifo, exchange: the consumer removes the FIFO before it ends"
 }
 
-@test "03-fifo: producer first, then consumer: the text arrives and the FIFO is removed" {
+@test "03-fifo: producer first, then consumer to stdout: the text arrives, both count 12 bytes, the FIFO is removed" {
+    # contract: 03-fifo, exchange; 03-fifo, programs
+    checks_cleanup
     printf 'hello, fifo\n' > hello.txt
     start_bg producer fifo_producer my_fifo hello.txt
     producer=$BG_PID
     wait_until test -p my_fifo
     wait_blocked "$producer"
-    assert [ -p my_fifo ]
+    [ -p my_fifo ] || broke "03-fifo, programs: a producer that comes first makes the FIFO and waits for a consumer"
     run --separate-stderr bounded fifo_consumer my_fifo
-    assert_success
-    assert_output 'hello, fifo'
-    [[ $stderr == *12* ]] || fail "consumer's stderr has no byte count: $stderr"
-    wait_bg "$producer" || fail "producer failed: $(bg_err producer)"
-    [[ $(bg_err producer) == *12* ]]
-    assert [ ! -e my_fifo ]
+    expect_status 0 "03-fifo, exchange: the consumer receives from a waiting producer and exits 0"
+    [ "$output" = 'hello, fifo' ] ||
+        broke "03-fifo, programs: without OUTFILE the consumer writes the bytes received, and nothing else, on stdout"
+    says_count 12 "$stderr" consumer "03-fifo, programs: after the transfer the consumer prints the bytes received on stderr"
+    wait_bg "$producer" || broke "03-fifo, exchange: the producer sends FILE and exits 0 (it exited $?)"
+    says_count 12 "$(bg_err producer)" producer "03-fifo, programs: after the transfer the producer prints the bytes sent on stderr"
+    [ -z "$(bg_out producer)" ] || broke "03-fifo, programs: fifo_producer prints nothing on stdout"
+    no_fifo_at my_fifo "03-fifo, exchange: the consumer removes the FIFO, even one the producer made"
 }
 
-@test "03-fifo: the FIFO that producer or consumer makes has mode 0600" {
+@test "03-fifo: the FIFO that the producer makes has mode 0600" {
+    # contract: 03-fifo, programs; rules, 7 (permissions)
     start_bg producer fifo_producer by_producer /dev/null
     wait_until test -p by_producer
     wait_blocked "$BG_PID"
-    assert_equal "$(stat -c %a by_producer)" 600
-    bounded fifo_consumer by_producer > /dev/null 2>&1
-    wait_bg "$BG_PID"
+    mode=$(stat -c %a by_producer)
+    run --separate-stderr bounded fifo_consumer by_producer
+    expect_status 0 "03-fifo, exchange: the consumer receives an empty FILE and exits 0"
+    wait_bg "$BG_PID" || broke "03-fifo, exchange: the producer sends an empty FILE and exits 0 (it exited $?)"
+    [ "$mode" = 600 ] || broke "rules, 7 (permissions): the FIFO the producer makes has mode 0600, not $mode"
+}
 
+@test "03-fifo: the FIFO that the consumer makes has mode 0600" {
+    # contract: 03-fifo, programs; rules, 7 (permissions)
     start_bg consumer fifo_consumer by_consumer
     wait_until test -p by_consumer
     wait_blocked "$BG_PID"
-    assert_equal "$(stat -c %a by_consumer)" 600
-    bounded fifo_producer by_consumer /dev/null 2>/dev/null
-    wait_bg "$BG_PID"
-    assert [ ! -e by_producer ]
-    assert [ ! -e by_consumer ]
+    mode=$(stat -c %a by_consumer)
+    run --separate-stderr bounded fifo_producer by_consumer /dev/null
+    expect_status 0 "03-fifo, exchange: the producer sends an empty FILE and exits 0"
+    wait_bg "$BG_PID" || broke "03-fifo, exchange: the consumer receives an empty FILE and exits 0 (it exited $?)"
+    [ "$mode" = 600 ] || broke "rules, 7 (permissions): the FIFO the consumer makes has mode 0600, not $mode"
 }
 
-@test "03-fifo: a 3 MiB random binary file arrives byte for byte (consumer first)" {
+@test "03-fifo: a 3 MiB random binary file arrives byte for byte (consumer first, FILE to OUTFILE)" {
+    # contract: 03-fifo, exchange
+    checks_cleanup
     head -c 3145728 /dev/urandom > random.bin
     start_bg consumer fifo_consumer my_fifo copy.bin
     wait_blocked "$BG_PID"
     run --separate-stderr bounded fifo_producer my_fifo random.bin
-    assert_success
-    [[ $stderr == *3145728* ]]
-    wait_bg "$BG_PID" || fail "consumer failed: $(bg_err consumer)"
-    [[ $(bg_err consumer) == *3145728* ]]
-    cmp random.bin copy.bin
-    assert [ ! -e my_fifo ]
+    expect_status 0 "03-fifo, exchange: the producer sends all of a 3 MiB FILE and exits 0"
+    says_count 3145728 "$stderr" producer "03-fifo, programs: the producer's count is every byte sent"
+    wait_bg "$BG_PID" || broke "03-fifo, exchange: the consumer receives all of a 3 MiB transfer and exits 0 (it exited $?)"
+    says_count 3145728 "$(bg_err consumer)" consumer "03-fifo, programs: the consumer's count is every byte received"
+    same_bytes random.bin copy.bin "03-fifo, exchange: every byte arrives unchanged (loop on short reads and writes)"
+    no_fifo_at my_fifo "03-fifo, exchange: the consumer removes the FIFO before it ends"
 }
 
 @test "03-fifo: a 3 MiB random binary file arrives byte for byte (producer first, stdin to stdout)" {
+    # contract: 03-fifo, exchange
+    checks_cleanup
     head -c 3145728 /dev/urandom > random.bin
     start_bg producer sh -c 'exec fifo_producer my_fifo < random.bin'
     wait_blocked "$BG_PID"
-    bounded fifo_consumer my_fifo > copy.bin 2> consumer.err
-    wait_bg "$BG_PID" || fail "producer failed: $(bg_err producer)"
-    cmp random.bin copy.bin
-    [[ $(cat consumer.err) == *3145728* ]]
-    assert [ ! -e my_fifo ]
+    status=0
+    bounded fifo_consumer my_fifo > copy.bin 2> consumer.err || status=$?
+    stderr=$(cat consumer.err)
+    [ "$status" -eq 0 ] || broke "03-fifo, exchange: the consumer writes all it receives to stdout and exits 0"
+    wait_bg "$BG_PID" || broke "03-fifo, exchange: the producer sends all of its stdin and exits 0 (it exited $?)"
+    same_bytes random.bin copy.bin "03-fifo, exchange: every byte of stdin arrives unchanged on the consumer's stdout"
+    says_count 3145728 "$stderr" consumer "03-fifo, programs: the consumer's count, on stderr, is every byte received"
+    says_count 3145728 "$(bg_err producer)" producer "03-fifo, programs: the producer's count is every byte sent"
+    no_fifo_at my_fifo "03-fifo, exchange: the consumer removes the FIFO before it ends"
 }
 
-@test "03-fifo: NUL bytes, no final newline and an empty file arrive as they are" {
+@test "03-fifo: NUL bytes and a last line without newline arrive as they are" {
+    # contract: 03-fifo, exchange
     printf 'a\0b\0\0c' > nuls.bin
     start_bg consumer fifo_consumer my_fifo copy.bin
-    bounded fifo_producer my_fifo nuls.bin 2>/dev/null
-    wait_bg "$BG_PID"
-    cmp nuls.bin copy.bin
+    run --separate-stderr bounded fifo_producer my_fifo nuls.bin
+    expect_status 0 "03-fifo, exchange: the producer sends binary data and exits 0"
+    wait_bg "$BG_PID" || broke "03-fifo, exchange: the consumer receives binary data and exits 0 (it exited $?)"
+    same_bytes nuls.bin copy.bin "03-fifo, exchange: NUL bytes and a last line without a newline arrive unchanged"
+    says_count 6 "$stderr" producer "03-fifo, programs: the producer counts every byte, NUL bytes too"
+    says_count 6 "$(bg_err consumer)" consumer "03-fifo, programs: the consumer counts every byte, NUL bytes too"
+}
 
+@test "03-fifo: an empty FILE arrives as an empty OUTFILE that replaces the old one, counted 0 on both sides" {
+    # contract: 03-fifo, outfile; 03-fifo, programs
     : > empty
     echo 'old content' > copy.bin
     start_bg consumer fifo_consumer my_fifo copy.bin
     run --separate-stderr bounded fifo_producer my_fifo empty
-    assert_success
-    wait_bg "$BG_PID"
-    [[ $(bg_err consumer) == *0* ]]
-    assert [ ! -s copy.bin ]
-    assert [ ! -e my_fifo ]
+    expect_status 0 "03-fifo, exchange: the producer sends an empty FILE and exits 0"
+    says_count 0 "$stderr" producer "03-fifo, programs: an empty transfer is counted 0"
+    wait_bg "$BG_PID" || broke "03-fifo, exchange: the consumer receives an empty transfer and exits 0 (it exited $?)"
+    says_count 0 "$(bg_err consumer)" consumer "03-fifo, programs: an empty transfer is counted 0"
+    [ -f copy.bin ] && [ ! -s copy.bin ] ||
+        broke "03-fifo, outfile: OUTFILE is truncated, never appended to: after an empty transfer it is empty"
 }
 
 @test "03-fifo: a FIFO made by fifo_create is used by the pair and removed by the consumer" {
-    fifo_create my_fifo
+    # contract: 03-fifo, exchange
+    checks_cleanup
+    run --separate-stderr bounded fifo_create my_fifo
+    expect_status 0 "03-fifo, programs: fifo_create PATH makes the FIFO and exits 0"
     start_bg producer sh -c 'echo through fifo_create | exec fifo_producer my_fifo'
     run --separate-stderr bounded fifo_consumer my_fifo
-    assert_success
-    assert_output 'through fifo_create'
-    wait_bg "$BG_PID"
-    assert [ ! -e my_fifo ]
+    expect_status 0 "03-fifo, exchange: the consumer uses a FIFO already at PATH and exits 0"
+    [ "$output" = 'through fifo_create' ] ||
+        broke "03-fifo, exchange: the bytes sent through a FIFO already at PATH arrive on the consumer's stdout"
+    wait_bg "$BG_PID" || broke "03-fifo, exchange: the producer uses a FIFO already at PATH and exits 0 (it exited $?)"
+    no_fifo_at my_fifo "03-fifo, exchange: the consumer removes the FIFO, whoever made it"
 }
 
-@test "03-fifo: producer refuses a PATH that is a regular file and leaves it unchanged" {
+# ---------------------------------------------------------------- bad input
+
+@test "03-fifo: producer refuses a PATH that is a regular file, naming it, and leaves it unchanged" {
+    # contract: 03-fifo, bad input
     echo 'precious data' > precious.txt
     before=$(same_file_state precious.txt)
     run --separate-stderr bounded fifo_producer precious.txt <<<overwrite
-    assert_failure 1
-    [[ $stderr == fifo_producer:*precious.txt* ]]
-    assert_equal "$(same_file_state precious.txt)" "$before"
-    assert [ -f precious.txt ]
+    expect_error precious.txt "03-fifo, bad input: a PATH that exists and is not a FIFO is refused (exit 1) by name"
+    [ -z "$output" ] || broke "03-fifo, bad input: a refused producer prints nothing on stdout"
+    unchanged precious.txt "$before" "03-fifo, bad input: a regular file at PATH is neither written, truncated nor removed"
 }
 
-@test "03-fifo: consumer refuses a PATH that is a regular file and leaves it unchanged" {
+@test "03-fifo: consumer refuses a PATH that is a regular file, naming it, and leaves it and OUTFILE unchanged" {
+    # contract: 03-fifo, bad input; 03-fifo, outfile
     echo 'precious data' > precious.txt
     echo 'old output' > out.txt
     before=$(same_file_state precious.txt)
     out_before=$(same_file_state out.txt)
     run --separate-stderr bounded fifo_consumer precious.txt out.txt
-    assert_failure 1
-    assert_output ''
-    [[ $stderr == fifo_consumer:*precious.txt* ]]
-    assert_equal "$(same_file_state precious.txt)" "$before"
-    assert_equal "$(same_file_state out.txt)" "$out_before"
+    expect_error precious.txt "03-fifo, bad input: a PATH that exists and is not a FIFO is refused (exit 1) by name"
+    [ -z "$output" ] || broke "03-fifo, bad input: a refused consumer prints nothing on stdout"
+    unchanged precious.txt "$before" "03-fifo, bad input: a regular file at PATH is neither written, truncated nor removed"
+    unchanged out.txt "$out_before" "03-fifo, outfile: PATH is checked before OUTFILE is opened: a refused PATH leaves OUTFILE as it was"
 }
 
-@test "03-fifo: producer and consumer refuse a PATH that is a directory" {
+@test "03-fifo: producer refuses a PATH that is a directory, naming it" {
+    # contract: 03-fifo, bad input
     mkdir adir
     run --separate-stderr bounded fifo_producer adir /dev/null
-    assert_failure 1
-    [[ $stderr == fifo_producer:*adir* ]]
+    expect_error adir "03-fifo, bad input: a PATH that exists and is not a FIFO (a directory) is refused (exit 1) by name"
+    [ -d adir ] || broke "03-fifo, bad input: a refused PATH is left as it was"
+}
+
+@test "03-fifo: consumer refuses a PATH that is a directory, naming it" {
+    # contract: 03-fifo, bad input
+    mkdir adir
     run --separate-stderr bounded fifo_consumer adir
-    assert_failure 1
-    [[ $stderr == fifo_consumer:*adir* ]]
-    assert [ -d adir ]
+    expect_error adir "03-fifo, bad input: a PATH that exists and is not a FIFO (a directory) is refused (exit 1) by name"
+    [ -z "$output" ] || broke "03-fifo, bad input: a refused consumer prints nothing on stdout"
+    [ -d adir ] || broke "03-fifo, bad input: a refused PATH is left as it was"
 }
 
 @test "03-fifo: producer with a missing FILE names it, exits 1 and leaves no FIFO" {
+    # contract: 03-fifo, bad input
+    checks_cleanup
     run --separate-stderr bounded fifo_producer my_fifo missing.txt
-    assert_failure 1
-    [[ $stderr == fifo_producer:*missing.txt* ]]
-    assert [ ! -e my_fifo ]
+    expect_error missing.txt "03-fifo, bad input: a FILE that cannot be read is refused (exit 1) by name, without waiting"
+    no_fifo_at my_fifo "03-fifo, bad input: FILE is checked before the FIFO is made: a refused FILE leaves no FIFO"
 }
 
-@test "03-fifo: producer and consumer never wait for themselves (FILE or OUTFILE the FIFO)" {
-    fifo_create my_fifo
-    run --separate-stderr bounded fifo_producer my_fifo my_fifo
-    assert_failure 1
-    [[ $stderr == fifo_producer:* ]]
-    run --separate-stderr bounded fifo_consumer my_fifo my_fifo
-    assert_failure 1
-    [[ $stderr == fifo_consumer:* ]]
-    rm -f my_fifo
+@test "03-fifo: producer with an unreadable FILE names it, exits 1 and leaves no FIFO" {
+    # contract: 03-fifo, bad input
+    checks_cleanup
+    echo secret > locked.txt
+    chmod 000 locked.txt
+    run --separate-stderr without_file_privileges timeout -k 5 "$LAB_TIMEOUT" fifo_producer my_fifo locked.txt
+    expect_error locked.txt "03-fifo, bad input: a FILE without read permission is refused (exit 1) by name, without waiting"
+    no_fifo_at my_fifo "03-fifo, bad input: FILE is checked before the FIFO is made: a refused FILE leaves no FIFO"
 }
 
-@test "03-fifo: producer and consumer print usage and exit 2 without PATH or with too many arguments" {
-    for program in fifo_producer fifo_consumer; do
-        run --separate-stderr bounded "$program"
-        assert_failure 2
-        [[ $stderr == usage:\ $program* ]]
-        run --separate-stderr bounded "$program" f a b
-        assert_failure 2
-        [[ $stderr == usage:\ $program* ]]
-    done
-    assert [ ! -e f ]
+@test "03-fifo: producer with a directory as FILE names it, exits 1 without waiting and leaves no FIFO" {
+    # contract: 03-fifo, bad input
+    checks_cleanup
+    mkdir adir
+    run --separate-stderr bounded fifo_producer my_fifo adir
+    expect_error adir "03-fifo, bad input: a FILE that is a directory is refused (exit 1) by name, before any consumer comes"
+    no_fifo_at my_fifo "03-fifo, bad input: FILE is checked before the FIFO is made: a refused FILE leaves no FIFO"
 }
 
-@test "03-fifo: producer reports the consumer's death with an error and exit 1, not a silent SIGPIPE" {
+@test "03-fifo: consumer with a directory as OUTFILE names it, exits 1 without waiting and leaves no FIFO" {
+    # contract: 03-fifo, outfile; 03-fifo, bad input
+    checks_cleanup
+    mkdir adir
+    run --separate-stderr bounded fifo_consumer my_fifo adir
+    expect_error adir "03-fifo, outfile: an OUTFILE that cannot be opened for writing is refused (exit 1) by name, before the consumer waits"
+    [ -z "$output" ] || broke "03-fifo, bad input: a refused consumer prints nothing on stdout"
+    no_fifo_at my_fifo "03-fifo, outfile: OUTFILE is opened before the FIFO is made: a refused OUTFILE leaves no FIFO"
+}
+
+@test "03-fifo: producer refuses as FILE the FIFO itself instead of waiting for itself" {
+    # contract: 03-fifo, bad input
+    mkfifo my_fifo
+    run --separate-stderr bounded fifo_producer my_fifo ./my_fifo
+    left=$(stat -c %F my_fifo 2>&1)
+    rm -f my_fifo             # the test's own FIFO: removed before any check can fail
+    expect_error my_fifo "03-fifo, bad input: a FILE that is the FIFO at PATH is refused at once (exit 1) by name"
+    [ "$left" = fifo ] || broke "03-fifo, bad input: a refused producer leaves the FIFO it did not make as it was (found: $left)"
+}
+
+@test "03-fifo: consumer refuses as OUTFILE the FIFO itself instead of waiting for itself" {
+    # contract: 03-fifo, bad input
+    mkfifo my_fifo
+    run --separate-stderr bounded fifo_consumer my_fifo ./my_fifo
+    left=$(stat -c %F my_fifo 2>&1)
+    rm -f my_fifo             # the test's own FIFO: removed before any check can fail
+    expect_error my_fifo "03-fifo, bad input: an OUTFILE that is the FIFO at PATH is refused at once (exit 1) by name"
+    [ -z "$output" ] || broke "03-fifo, bad input: a refused consumer prints nothing on stdout"
+    [ "$left" = fifo ] || broke "03-fifo, bad input: a refused consumer leaves the FIFO as it was (found: $left)"
+}
+
+# ---------------------------------------------------------------- partners and signals
+
+# stalled_pair: a consumer writing a 3 MiB transfer into the FIFO "sink",
+# which the test holds open on fd 4 and never reads, and its producer: the
+# consumer blocks writing, the producer blocks writing behind it. Sets
+# consumer and producer (their start_bg PIDs). The test closes fd 4 when the
+# producer should see the consumer gone; teardown removes sink.
+stalled_pair() {
     head -c 3145728 /dev/urandom > random.bin
-    # The consumer's output goes into a FIFO that the test holds open and never
-    # reads: the consumer blocks writing, the producer blocks writing behind it.
     mkfifo sink
     exec 4<>sink
+    SINK=open
     start_bg consumer fifo_consumer my_fifo sink
     consumer=$BG_PID
     wait_until test -p my_fifo
@@ -226,54 +389,99 @@ same_file_state() {
     start_bg producer fifo_producer my_fifo random.bin
     producer=$BG_PID
     wait_blocked "$producer"
+    wait_blocked "$consumer"
+}
+
+@test "03-fifo: producer reports the consumer's death (SIGKILL) with exit 1 naming the FIFO, not a silent SIGPIPE" {
+    # contract: 03-fifo, partners and signals
+    stalled_pair
     kill -KILL "$(program_pid "$consumer")"
     wait_bg "$consumer" || true
     status=0
     wait_bg "$producer" || status=$?
     exec 4<&-
-    rm -f sink my_fifo
-    assert_equal "$status" 1
-    [[ $(bg_err producer) == fifo_producer:* ]] || fail "producer's stderr: $(bg_err producer)"
-    [[ $(bg_err producer) != *3145728* ]]
+    rm -f my_fifo             # SIGKILL may leave the FIFO: no program can catch it
+    stderr=$(bg_err producer)
+    [ "$status" -ne 141 ] || broke "03-fifo, partners and signals: the producer must not die silently of SIGPIPE when the consumer goes"
+    expect_error my_fifo "03-fifo, partners and signals: when the consumer goes, the producer exits 1 with a message naming PATH"
 }
 
-@test "03-fifo: a consumer whose output breaks fails with exit 1, and so does the producer" {
+@test "03-fifo: a consumer stopped by SIGTERM in mid-transfer exits 143 and leaves no FIFO; its producer exits 1" {
+    # contract: 03-fifo, partners and signals; rules, 8 (signals)
+    checks_cleanup
+    stalled_pair
+    kill -TERM "$(program_pid "$consumer")"
+    status=0
+    wait_bg "$consumer" || status=$?
+    producer_status=0
+    wait_bg "$producer" || producer_status=$?
+    exec 4<&-
+    [ "$status" -eq 143 ] ||
+        broke "rules, 8 (signals): a consumer stopped by SIGTERM while it transfers ends with status 143 (got $status)"
+    no_fifo_at my_fifo "03-fifo, partners and signals: a consumer stopped by SIGTERM removes the FIFO"
+    [ "$producer_status" -eq 1 ] ||
+        broke "03-fifo, partners and signals: when the consumer goes, the producer exits 1 (got $producer_status)"
+}
+
+@test "03-fifo: a consumer whose output breaks exits 1 with a message and leaves no FIFO; its producer exits 1" {
+    # contract: 03-fifo, partners and signals
+    checks_cleanup
     head -c 3145728 /dev/urandom > random.bin
     start_bg consumer bash -c 'fifo_consumer my_fifo | head -c 10 > /dev/null; exit ${PIPESTATUS[0]}'
     consumer=$BG_PID
     run --separate-stderr bounded fifo_producer my_fifo random.bin
-    assert_failure 1
-    [[ $stderr == fifo_producer:* ]]
-    status=0
-    wait_bg "$consumer" || status=$?
-    assert_equal "$status" 1
-    [[ $(bg_err consumer) == fifo_consumer:* ]]
-    rm -f my_fifo
+    consumer_status=0
+    wait_bg "$consumer" || consumer_status=$?
+    [ "$consumer_status" -ne 141 ] ||
+        broke "03-fifo, partners and signals: a consumer whose stdout breaks must not die silently of SIGPIPE"
+    [ "$consumer_status" -eq 1 ] ||
+        broke "03-fifo, partners and signals: a consumer whose output fails exits 1 (got $consumer_status)"
+    [ -n "$(bg_err consumer)" ] ||
+        broke "03-fifo, partners and signals: a consumer whose output fails says so on stderr"
+    expect_error my_fifo "03-fifo, partners and signals: when the consumer goes, the producer exits 1 with a message naming PATH"
+    no_fifo_at my_fifo "03-fifo, exchange: the consumer removes the FIFO, also when the transfer fails"
 }
 
-# stopped_while_waiting PROGRAM ARGS...: PROGRAM, waiting on my_fifo for its
-# partner, is stopped by SIGTERM and then by SIGINT (a fresh run each): it
-# must end before its time limit and remove the FIFO.
+# stopped_while_waiting SIGNAL PROGRAM ARGS...: PROGRAM, waiting on my_fifo
+# (which it made) for its partner, is stopped by SIGNAL: it must end with
+# status 128+N and remove the FIFO.
 stopped_while_waiting() {
-    for signal in TERM INT; do
-        start_bg waiting "$@"
-        wait_until test -p my_fifo
-        wait_blocked "$BG_PID"
-        assert [ -p my_fifo ]
-        kill -"$signal" "$(program_pid "$BG_PID")"
-        status=0
-        wait_bg "$BG_PID" || status=$?
-        assert [ "$status" -ne 124 ]
-        assert [ ! -e my_fifo ]
-    done
+    local signal=$1 expected
+    shift
+    expected=$((128 + $(kill -l "$signal")))
+    start_bg waiting "$@"
+    wait_until test -p my_fifo
+    wait_blocked "$BG_PID"
+    kill -"$signal" "$(program_pid "$BG_PID")"
+    status=0
+    wait_bg "$BG_PID" || status=$?
+    [ "$status" -eq "$expected" ] ||
+        broke "rules, 8 (signals): $1 stopped by SIG$signal while it waits ends with status $expected (got $status)"
+    no_fifo_at my_fifo "03-fifo, partners and signals: $1 stopped by SIG$signal while it waits removes the FIFO it made"
 }
 
-@test "03-fifo: a consumer stopped by SIGTERM or SIGINT while it waits removes the FIFO" {
-    stopped_while_waiting fifo_consumer my_fifo
+@test "03-fifo: a consumer stopped by SIGTERM while it waits exits 143 and removes the FIFO" {
+    # contract: 03-fifo, partners and signals; rules, 8 (signals)
+    checks_cleanup
+    stopped_while_waiting TERM fifo_consumer my_fifo
 }
 
-@test "03-fifo: a producer stopped by SIGTERM or SIGINT while it waits removes the FIFO it made" {
-    stopped_while_waiting fifo_producer my_fifo /dev/null
+@test "03-fifo: a consumer stopped by SIGINT while it waits exits 130 and removes the FIFO" {
+    # contract: 03-fifo, partners and signals; rules, 8 (signals)
+    checks_cleanup
+    stopped_while_waiting INT fifo_consumer my_fifo
+}
+
+@test "03-fifo: a producer stopped by SIGTERM while it waits exits 143 and removes the FIFO it made" {
+    # contract: 03-fifo, partners and signals; rules, 8 (signals)
+    checks_cleanup
+    stopped_while_waiting TERM fifo_producer my_fifo /dev/null
+}
+
+@test "03-fifo: a producer stopped by SIGINT while it waits exits 130 and removes the FIFO it made" {
+    # contract: 03-fifo, partners and signals; rules, 8 (signals)
+    checks_cleanup
+    stopped_while_waiting INT fifo_producer my_fifo /dev/null
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

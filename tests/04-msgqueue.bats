@@ -1,18 +1,31 @@
 #!/usr/bin/env bats
 # 04-msgqueue: msg_sender and msg_receiver (person.h), msgq_send, msgq_recv
-# and msgq_ctl, as CONTRACT.md describes them.
+# and msgq_ctl, as CONTRACT.md's section 04-msgqueue describes them.
 
 load test_helper
 
 setup()    { lab_setup 04-msgqueue; }
-# The test of two folders makes objects in $WORK/one, which lab_teardown does
-# not look at: they are removed here, even when that test failed half way.
+# The test of two folders makes objects in $WORK/one (and, wrongly, maybe in
+# $WORK/two), which lab_teardown does not look at: they are removed here,
+# even when that test failed half way, and recorded as leftovers as
+# lab_teardown records its own. The FIFO "answers" is the tests' own (it feeds
+# msg_sender), never a program's leftover.
 teardown() {
-    if [ -d "$WORK/one" ]; then
-        objects_in "$WORK/one" | remove_ipc_objects || true
-    fi
+    local dir left
+    for dir in "$WORK/one" "$WORK/two"; do
+        [ -d "$dir" ] || continue
+        left=$(objects_in "$dir")
+        if [ -n "$left" ]; then
+            printf '%s\n%s\n' "- $BATS_TEST_DESCRIPTION" \
+                "IPC objects left behind in ${dir#"$WORK/"} (kind id key uid):"$'\n'"$left" >>"$LEFTOVERS"
+            remove_ipc_objects <<<"$left" || true
+        fi
+    done
+    rm -f "$WORK/answers"
     lab_teardown
 }
+
+# ------------------------------------------------------------ helpers
 
 # queue_count: how many message queues with an ftok key of $WORK exist.
 queue_count() {
@@ -36,13 +49,87 @@ stat_field() {
     bounded msgq_ctl stat | sed -n "s/^$1: //p"
 }
 
+# same ACTUAL EXPECTED RULE: ACTUAL is EXPECTED, else broke RULE, showing both.
+same() {
+    [ "$1" = "$2" ] && return 0
+    printf -- '-- expected --\n%s\n-- got --\n%s\n' "$2" "$1" >&2
+    broke "$3"
+}
+
+# no_queue_left RULE: no queue of this test's folder exists, else broke RULE.
+no_queue_left() {
+    [ "$(queue_count)" -eq 0 ] || broke "$1 ($(queue_count) queue(s) exist)"
+}
+
+# ended_with_0 PID RULE: the background program PID ends with status 0, else
+# broke RULE with its status (124: still running at its time limit).
+ended_with_0() {
+    local ended=0
+    wait_bg "$1" || ended=$?
+    [ "$ended" -eq 0 ] && return 0
+    [ "$ended" -ne 124 ] || ended="124, still waiting at its time limit"
+    broke "$2 (it ended with status $ended)"
+}
+
+# usage_refused PROGRAM ARGS...: PROGRAM ARGS is a usage error (rule 3). The
+# command is printed first, so that a failure shows which case it was.
+usage_refused() {
+    printf -- '-- case: %s\n' "$(printf '%q ' "$@")" >&2
+    run --separate-stderr bounded "$@"
+    expect_usage "$1"
+}
+
+# msgq_put TYPE TEXT: msgq_send TYPE TEXT succeeds, silently.
+msgq_put() {
+    run --separate-stderr bounded msgq_send "$@"
+    [ "$status" -eq 0 ] && [ -z "$output" ] ||
+        broke "04-msgqueue, the msgq tools: msgq_send $* sends the message, prints nothing and exits 0"
+}
+
+# msgq_takes EXPECTED RULE ARGS...: msgq_recv ARGS prints the line EXPECTED and exits 0.
+msgq_takes() {
+    local expected=$1 rule=$2
+    shift 2
+    run --separate-stderr bounded msgq_recv "$@"
+    [ "$status" -eq 0 ] && [ "$output" = "$expected" ] ||
+        broke "$rule (msgq_recv $* must print '$expected' and exit 0)"
+}
+
+# msgq_finds_nothing RULE ARGS...: msgq_recv ARGS says "no message" on stderr,
+# prints nothing on stdout and exits 1.
+msgq_finds_nothing() {
+    local rule=$1
+    shift
+    run --separate-stderr bounded msgq_recv "$@"
+    [ "$status" -eq 1 ] && [ -z "$output" ] && [[ ${stderr,,} == *'no message'* ]] ||
+        broke "$rule (msgq_recv $* must say 'no message' on stderr, print nothing and exit 1)"
+}
+
+# drop_msgq_queue: removes the msgq tools' queue at the end of a test whose
+# subject is not msgq_ctl rm (a queue it leaves is recorded as a leftover).
+drop_msgq_queue() {
+    bounded msgq_ctl rm || true
+}
+
+# without_resource_privilege CMD...: CMD unable to raise a queue above
+# msgmnb, as an ordinary user is (root loses CAP_SYS_RESOURCE).
+without_resource_privilege() {
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --bounding-set=-sys_resource -- "$@"
+    else
+        "$@"
+    fi
+}
+
 # The prompts of one full record, as msg_sender prints them with input from
 # a file (the answers are not echoed).
 RECORD_PROMPTS='Enter name : Enter age : Enter id : continue?(y/n) : '
+DASHES=--------------------
 
 # ------------------------------------------------------------ msg_sender/receiver
 
-@test "04-msgqueue: receiver first, then sender: records printed, stored with separators, queue removed" {
+@test "04-msgqueue: receiver first, then sender: the records are printed and stored with separators" {
+    # contract: 04-msgqueue, the dialogue; 04-msgqueue, the exchange
     start_bg receiver msg_receiver
     receiver=$BG_PID
     wait_blocked "$receiver"
@@ -56,60 +143,108 @@ Lee
 2
 n
 INPUT
-    assert_success
-    assert_output "$RECORD_PROMPTS$RECORD_PROMPTS"
-    wait_bg "$receiver" || fail "receiver failed: $(bg_err receiver)"
-    assert_equal "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1\nname : Lee\nage : 31\nid : 2'
-    assert_equal "$(cat person.txt)" \
-        $'name : Kim\nage : 20\nid : 1\n--------------------\nname : Lee\nage : 31\nid : 2\n--------------------'
-    assert_equal "$(queue_count)" 0
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' the last record is sent and msg_sender exits 0"
+    same "$output" "$RECORD_PROMPTS$RECORD_PROMPTS" \
+        "04-msgqueue, the dialogue: stdout carries the four prompts of each record, nothing else"
+    ended_with_0 "$receiver" "04-msgqueue, the exchange: msg_receiver exits 0 after the type-2 record"
+    same "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1\nname : Lee\nage : 31\nid : 2' \
+        "04-msgqueue, the exchange: each record is printed as 'name : NAME', 'age : N', 'id : N', in the order sent"
+    same "$(cat person.txt)" "name : Kim"$'\n'"age : 20"$'\n'"id : 1"$'\n'"$DASHES"$'\n'"name : Lee"$'\n'"age : 31"$'\n'"id : 2"$'\n'"$DASHES" \
+        "04-msgqueue, the exchange: person.txt gets each record's three lines and a line of 20 dashes"
 }
 
-@test "04-msgqueue: sender finishes before the receiver starts: the kernel keeps the messages" {
+@test "04-msgqueue: sender finishes before the receiver starts: the queue keeps the records for it" {
+    # contract: 04-msgqueue, the exchange; 04-msgqueue, the dialogue
     run --separate-stderr bounded msg_sender <<'INPUT'
 Park
 40
 7
 n
 INPUT
-    assert_success
-    assert_equal "$(queue_count)" 1
-    assert_equal "$(queue_modes)" 600
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0, receiver or not"
+    [ "$(queue_count)" -eq 1 ] ||
+        broke "04-msgqueue, the dialogue: msg_sender never removes the queue: its records wait there for the receiver (found $(queue_count) queues)"
     run --separate-stderr bounded msg_receiver
-    assert_success
-    assert_output $'name : Park\nage : 40\nid : 7'
-    assert_equal "$(queue_count)" 0
+    expect_status 0 "04-msgqueue, the exchange: a receiver started after the sender takes the waiting records and exits 0"
+    same "$output" $'name : Park\nage : 40\nid : 7' \
+        "04-msgqueue, the exchange: a receiver started after the sender prints the records sent before it started"
 }
 
-@test "04-msgqueue: the queue is made with mode 0600 by the receiver too" {
+@test "04-msgqueue: msg_receiver removes the queue after the last record and after the end marker" {
+    # contract: 04-msgqueue, cleanup and signals; rules, 6 (cleanup)
+    checks_cleanup
+    printf 'Kim\n20\n1\nn\n' >last.txt
+    for input in last.txt /dev/null; do
+        start_bg receiver msg_receiver
+        receiver=$BG_PID
+        wait_blocked "$receiver"
+        run --separate-stderr bounded msg_sender <"$input"
+        expect_status 0 "04-msgqueue, the dialogue: msg_sender exits 0 after 'n' or at end of input"
+        ended_with_0 "$receiver" "04-msgqueue, the exchange: msg_receiver exits 0 after the type-2 record or the end marker"
+        no_queue_left "04-msgqueue, cleanup and signals: msg_receiver removes the queue when the exchange ends (input: $input)"
+    done
+}
+
+@test "04-msgqueue: the records' queue is made with mode 0600, by the sender or by the receiver" {
+    # contract: 04-msgqueue, files; rules, 7 (permissions)
+    printf 'A\n1\n1\nn\n' >one.txt
+    # The modes are compared at the end, once the exchanges have removed their queues.
+    run --separate-stderr bounded msg_sender <one.txt
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    by_sender=$(queue_modes)
+    run --separate-stderr bounded msg_receiver
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+
     start_bg receiver msg_receiver
     wait_until queue_exists
     wait_blocked "$BG_PID"
-    assert_equal "$(queue_modes)" 600
-    printf 'A\n1\n1\nn\n' | bounded msg_sender > /dev/null
-    wait_bg "$BG_PID"
+    by_receiver=$(queue_modes)
+    run --separate-stderr bounded msg_sender <one.txt
+    ended_with_0 "$BG_PID" "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$by_sender" 600 "rules, 7 (permissions): the queue msg_sender creates has mode 0600"
+    same "$by_receiver" 600 "rules, 7 (permissions): the queue msg_receiver creates has mode 0600"
 }
 
 @test "04-msgqueue: a second exchange appends to person.txt" {
-    printf 'Kim\n20\n1\nn\n' | bounded msg_sender > /dev/null
-    bounded msg_receiver > /dev/null
-    printf 'Lee\n31\n2\nn\n' | bounded msg_sender > /dev/null
+    # contract: 04-msgqueue, the exchange; rules, 11 (destinations)
+    printf 'Kim\n20\n1\nn\n' >first.txt
+    printf 'Lee\n31\n2\nn\n' >second.txt
+    run --separate-stderr bounded msg_sender <first.txt
     run --separate-stderr bounded msg_receiver
-    assert_success
-    assert_output $'name : Lee\nage : 31\nid : 2'
-    assert_equal "$(cat person.txt)" \
-        $'name : Kim\nage : 20\nid : 1\n--------------------\nname : Lee\nage : 31\nid : 2\n--------------------'
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    run --separate-stderr bounded msg_sender <second.txt
+    run --separate-stderr bounded msg_receiver
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$output" $'name : Lee\nage : 31\nid : 2' \
+        "04-msgqueue, the exchange: the second receiver prints only the second exchange's record"
+    same "$(cat person.txt)" "name : Kim"$'\n'"age : 20"$'\n'"id : 1"$'\n'"$DASHES"$'\n'"name : Lee"$'\n'"age : 31"$'\n'"id : 2"$'\n'"$DASHES" \
+        "04-msgqueue, the exchange: a second exchange appends to person.txt, after the first one's records"
 }
 
-@test "04-msgqueue: msg_receiver -o FILE stores the records in FILE" {
-    printf 'Kim\n20\n1\nn\n' | bounded msg_sender > /dev/null
+@test "04-msgqueue: msg_receiver -o FILE stores the records in FILE, not in person.txt" {
+    # contract: 04-msgqueue, the exchange
+    printf 'Kim\n20\n1\nn\n' >answers.txt
+    run --separate-stderr bounded msg_sender <answers.txt
     run --separate-stderr bounded msg_receiver -o people.txt
-    assert_success
-    assert_equal "$(cat people.txt)" $'name : Kim\nage : 20\nid : 1\n--------------------'
-    assert [ ! -e person.txt ]
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver -o FILE exits 0 after the last record"
+    same "$(cat people.txt 2>&1)" "name : Kim"$'\n'"age : 20"$'\n'"id : 1"$'\n'"$DASHES" \
+        "04-msgqueue, the exchange: -o FILE stores the record's lines and the dashes in FILE"
+    [ ! -e person.txt ] || broke "04-msgqueue, the exchange: with -o FILE, person.txt is not touched"
 }
 
-@test "04-msgqueue: a 10-character name is asked again, never overflowing name[10]" {
+@test "04-msgqueue: msg_receiver creates its FILE without execute permission" {
+    # contract: 04-msgqueue, the exchange
+    printf 'Kim\n20\n1\nn\n' >answers.txt
+    run --separate-stderr bounded msg_sender <answers.txt
+    run --separate-stderr bounded msg_receiver
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    mode=$(stat -c %a person.txt)
+    [ $((8#$mode & 8#111)) -eq 0 ] ||
+        broke "04-msgqueue, the exchange: FILE is created with mode 0666 less the umask, never executable (got $mode)"
+}
+
+@test "04-msgqueue: a name of 10 or 200 characters is asked again, never overflowing name[10]" {
+    # contract: 04-msgqueue, the dialogue
     long=$(printf 'x%.0s' {1..200})
     start_bg receiver msg_receiver
     run --separate-stderr bounded msg_sender <<INPUT
@@ -120,14 +255,18 @@ abcdefghi
 6
 n
 INPUT
-    assert_success
-    assert_output "Enter name : Enter name : $RECORD_PROMPTS"
-    [[ $stderr == *name* ]] || fail "no message about the name: $stderr"
-    wait_bg "$BG_PID"
-    assert_equal "$(bg_out receiver)" $'name : abcdefghi\nage : 5\nid : 6'
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    same "$output" "Enter name : Enter name : $RECORD_PROMPTS" \
+        "04-msgqueue, the dialogue: a name longer than 9 characters (one whole line, however long) gets 'Enter name : ' again, once"
+    [ "$(grep -ciw name <<<"$stderr")" -ge 2 ] ||
+        broke "04-msgqueue, the dialogue: each refused name gets a message on stderr containing the word 'name'"
+    ended_with_0 "$BG_PID" "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$(bg_out receiver)" $'name : abcdefghi\nage : 5\nid : 6' \
+        "04-msgqueue, the dialogue: a name of 9 characters is accepted and sent whole"
 }
 
 @test "04-msgqueue: an empty name is asked again" {
+    # contract: 04-msgqueue, the dialogue
     start_bg receiver msg_receiver
     run --separate-stderr bounded msg_sender <<'INPUT'
 
@@ -136,402 +275,506 @@ Kim
 6
 n
 INPUT
-    assert_success
-    assert_output "Enter name : $RECORD_PROMPTS"
-    [ -n "$stderr" ]
-    wait_bg "$BG_PID"
-    assert_equal "$(bg_out receiver)" $'name : Kim\nage : 5\nid : 6'
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    same "$output" "Enter name : $RECORD_PROMPTS" \
+        "04-msgqueue, the dialogue: an empty name gets 'Enter name : ' again"
+    grep -qiw name <<<"$stderr" ||
+        broke "04-msgqueue, the dialogue: a refused name gets a message on stderr containing the word 'name'"
+    ended_with_0 "$BG_PID" "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$(bg_out receiver)" $'name : Kim\nage : 5\nid : 6' \
+        "04-msgqueue, the exchange: only the accepted answers make the record"
 }
 
-@test "04-msgqueue: a non-numeric or negative age is asked again" {
+@test "04-msgqueue: an age that is not decimal digits only is asked again" {
+    # contract: 04-msgqueue, the dialogue
     start_bg receiver msg_receiver
     run --separate-stderr bounded msg_sender <<'INPUT'
 Kim
 twenty
 -3
++20
 20x
+
 20
 1
 n
 INPUT
-    assert_success
-    assert_output 'Enter name : Enter age : Enter age : Enter age : Enter age : Enter id : continue?(y/n) : '
-    [[ $stderr == *age* ]] || fail "no message about the age: $stderr"
-    wait_bg "$BG_PID"
-    assert_equal "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1'
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    same "$output" 'Enter name : Enter age : Enter age : Enter age : Enter age : Enter age : Enter age : Enter id : continue?(y/n) : ' \
+        "04-msgqueue, the dialogue: an age must be decimal digits only ('twenty', '-3', '+20', '20x' and an empty line get 'Enter age : ' again)"
+    [ "$(grep -ciw age <<<"$stderr")" -ge 5 ] ||
+        broke "04-msgqueue, the dialogue: each refused age gets a message on stderr containing the word 'age'"
+    ended_with_0 "$BG_PID" "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1' \
+        "04-msgqueue, the exchange: only the accepted answers make the record"
 }
 
-@test "04-msgqueue: a non-numeric, negative or huge id is asked again" {
+@test "04-msgqueue: an id that is not a number from 0 to 2147483647 is asked again; 2147483647 is taken" {
+    # contract: 04-msgqueue, the dialogue
     start_bg receiver msg_receiver
     run --separate-stderr bounded msg_sender <<'INPUT'
 Kim
 20
 abc
 -1
+2147483648
 99999999999999999999
-42
+2147483647
 n
 INPUT
-    assert_success
-    assert_output 'Enter name : Enter age : Enter id : Enter id : Enter id : Enter id : continue?(y/n) : '
-    [[ $stderr == *id* ]] || fail "no message about the id: $stderr"
-    wait_bg "$BG_PID"
-    assert_equal "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 42'
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    same "$output" 'Enter name : Enter age : Enter id : Enter id : Enter id : Enter id : Enter id : continue?(y/n) : ' \
+        "04-msgqueue, the dialogue: an id is 0 to 2147483647 in digits ('abc', '-1', '2147483648' and 20 digits get 'Enter id : ' again)"
+    [ "$(grep -ciw id <<<"$stderr")" -ge 4 ] ||
+        broke "04-msgqueue, the dialogue: each refused id gets a message on stderr containing the word 'id'"
+    ended_with_0 "$BG_PID" "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 2147483647' \
+        "04-msgqueue, the dialogue: the id 2147483647 is taken and arrives unchanged"
 }
 
 @test "04-msgqueue: an answer other than y or n to continue? is asked again" {
+    # contract: 04-msgqueue, the dialogue
     start_bg receiver msg_receiver
     run --separate-stderr bounded msg_sender <<'INPUT'
 Kim
 20
 1
 maybe
+yes
 n
 INPUT
-    assert_success
-    assert_output "${RECORD_PROMPTS}continue?(y/n) : "
-    wait_bg "$BG_PID"
-    assert_equal "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1'
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    same "$output" "${RECORD_PROMPTS}continue?(y/n) : continue?(y/n) : " \
+        "04-msgqueue, the dialogue: continue? takes exactly 'y' or 'n'; 'maybe' and 'yes' get the question again"
+    ended_with_0 "$BG_PID" "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1' \
+        "04-msgqueue, the exchange: one record was sent"
 }
 
-@test "04-msgqueue: end of input mid-dialogue drops the half record; both programs end cleanly" {
-    for input in $'Kim\n20\n1\ny\nLee\n' $'Kim\n20\n1\ny\nLee\n31\n'; do
+@test "04-msgqueue: end of input mid-dialogue drops the half record; both programs exit 0" {
+    # contract: 04-msgqueue, the dialogue; 04-msgqueue, the exchange
+    for input in $'Kim\n20\n1\ny\nLee\n' $'Kim\n20\n1\ny\nLee\n31\n' $'Kim\n20\n1\ny\nLee\n31\n2\n'; do
         rm -f person.txt
+        printf '%s' "$input" >answers.txt
         start_bg receiver msg_receiver
         receiver=$BG_PID
         wait_blocked "$receiver"
-        run --separate-stderr bounded msg_sender <<<"${input%$'\n'}"
-        assert_success
-        wait_bg "$receiver" || fail "receiver failed: $(bg_err receiver)"
-        assert_equal "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1'
-        assert_equal "$(cat person.txt)" $'name : Kim\nage : 20\nid : 1\n--------------------'
-        assert_equal "$(queue_count)" 0
+        run --separate-stderr bounded msg_sender <answers.txt
+        expect_status 0 "04-msgqueue, the dialogue: at end of input msg_sender sends the end marker and exits 0"
+        ended_with_0 "$receiver" "04-msgqueue, the exchange: at the end marker msg_receiver exits 0"
+        same "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1' \
+            "04-msgqueue, the dialogue: a record whose dialogue did not reach its answer to continue? is dropped, not sent"
+        same "$(cat person.txt)" "name : Kim"$'\n'"age : 20"$'\n'"id : 1"$'\n'"$DASHES" \
+            "04-msgqueue, the exchange: only complete records are stored; the end marker is not"
     done
 }
 
-@test "04-msgqueue: empty input: the end marker is neither printed nor stored" {
-    run --separate-stderr bounded msg_sender < /dev/null
-    assert_success
+@test "04-msgqueue: empty input: the end marker alone is neither printed nor stored" {
+    # contract: 04-msgqueue, the dialogue; 04-msgqueue, the exchange
+    run --separate-stderr bounded msg_sender </dev/null
+    expect_status 0 "04-msgqueue, the dialogue: on empty input msg_sender sends the end marker and exits 0"
     run --separate-stderr bounded msg_receiver
-    assert_success
-    assert_output ''
-    assert [ ! -s person.txt ]
-    assert_equal "$(queue_count)" 0
+    expect_status 0 "04-msgqueue, the exchange: at the end marker msg_receiver exits 0"
+    same "$output" '' "04-msgqueue, the exchange: the end marker (type 2, empty name) is not printed"
+    [ ! -s person.txt ] || broke "04-msgqueue, the exchange: the end marker is not stored: person.txt stays empty or absent"
 }
 
-@test "04-msgqueue: msg_sender stopped by SIGTERM mid-dialogue ends the exchange like end of input" {
-    mkfifo answers
-    exec 4<>answers
-    printf 'Kim\n20\n1\ny\nLee\n' >&4
-    start_bg receiver msg_receiver
-    receiver=$BG_PID
-    start_bg sender sh -c 'exec msg_sender < answers'
-    sender=$BG_PID
-    wait_blocked "$sender"
-    kill -TERM "$(program_pid "$sender")"
-    wait_bg "$sender" || true
-    wait_bg "$receiver" || fail "receiver failed: $(bg_err receiver)"
-    exec 4<&-
-    rm answers
-    assert_equal "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1'
-    assert_equal "$(queue_count)" 0
+@test "04-msgqueue: msg_sender stopped by SIGINT or SIGTERM mid-dialogue sends the end marker and ends with 128+N" {
+    # contract: 04-msgqueue, cleanup and signals; rules, 8 (signals)
+    for signal in INT TERM; do
+        rm -f person.txt answers
+        mkfifo answers
+        exec 4<>answers
+        printf 'Kim\n20\n1\ny\nLee\n' >&4
+        start_bg receiver msg_receiver 4>&-
+        receiver=$BG_PID
+        start_bg sender sh -c 'exec msg_sender < answers' 4>&-
+        sender=$BG_PID
+        wait_blocked "$sender"
+        kill -"$signal" "$(program_pid "$sender")"
+        status=0
+        wait_bg "$sender" || status=$?
+        exec 4<&-
+        expected=$((128 + $(kill -l "$signal")))
+        [ "$status" -eq "$expected" ] ||
+            broke "rules, 8 (signals): msg_sender stopped by SIG$signal ends with status $expected (got $status)"
+        ended_with_0 "$receiver" "04-msgqueue, cleanup and signals: msg_sender stopped by SIG$signal sends the end marker, so msg_receiver ends with 0"
+        same "$(bg_out receiver)" $'name : Kim\nage : 20\nid : 1' \
+            "04-msgqueue, cleanup and signals: msg_sender stopped by SIG$signal drops the half-entered record; the complete ones arrive"
+    done
 }
 
-@test "04-msgqueue: msg_receiver stopped by SIGINT or SIGTERM removes the queue" {
+@test "04-msgqueue: msg_receiver stopped by SIGINT or SIGTERM removes the queue and ends with 128+N" {
+    # contract: 04-msgqueue, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
     for signal in INT TERM; do
         start_bg receiver msg_receiver
         wait_until queue_exists
         wait_blocked "$BG_PID"
-        assert_equal "$(queue_count)" 1
         kill -"$signal" "$(program_pid "$BG_PID")"
         status=0
         wait_bg "$BG_PID" || status=$?
-        assert [ "$status" -ne 124 ]
-        assert_equal "$(queue_count)" 0
+        expected=$((128 + $(kill -l "$signal")))
+        [ "$status" -eq "$expected" ] ||
+            broke "rules, 8 (signals): msg_receiver stopped by SIG$signal ends with status $expected (got $status)"
+        no_queue_left "04-msgqueue, cleanup and signals: msg_receiver stopped by SIG$signal removes the queue"
     done
 }
 
-@test "04-msgqueue: msg_receiver with a FILE it cannot open fails and creates no queue" {
+@test "04-msgqueue: msg_receiver -o FILE it cannot open fails naming FILE and creates no queue" {
+    # contract: 04-msgqueue, bad input; rules, 3 (errors)
+    checks_cleanup
     mkdir adir
     run --separate-stderr bounded msg_receiver -o adir
-    assert_failure 1
-    [[ $stderr == msg_receiver:*adir* ]]
-    assert_equal "$(queue_count)" 0
+    expect_error adir "04-msgqueue, bad input: a FILE that cannot be opened for appending fails with exit 1 and a message naming FILE"
+    no_queue_left "04-msgqueue, bad input: a FILE that cannot be opened leaves no queue: it is opened before the queue"
 }
 
-@test "04-msgqueue: msg_sender and msg_receiver reject arguments with usage, exit 2" {
-    run --separate-stderr bounded msg_sender extra < /dev/null
-    assert_failure 2
-    [[ $stderr == usage:\ msg_sender* ]]
-    run --separate-stderr bounded msg_receiver -x
-    assert_failure 2
-    [[ $stderr == *usage:\ msg_receiver* ]]
-    run --separate-stderr bounded msg_receiver extra
-    assert_failure 2
-    [[ $stderr == *usage:\ msg_receiver* ]]
-    assert_equal "$(queue_count)" 0
+@test "04-msgqueue: msg_sender with an argument prints usage, exits 2, creates no queue" {
+    # contract: 04-msgqueue, bad input; rules, 3 (errors)
+    usage_refused msg_sender extra </dev/null
+    no_queue_left "04-msgqueue, bad input: a usage error creates no queue"
+}
+
+@test "04-msgqueue: msg_receiver with an unknown option or an extra argument prints usage, exits 2, creates no queue" {
+    # contract: 04-msgqueue, bad input; rules, 3 (errors)
+    usage_refused msg_receiver -x
+    usage_refused msg_receiver extra
+    usage_refused msg_receiver -o
+    no_queue_left "04-msgqueue, bad input: a usage error creates no queue"
 }
 
 # ------------------------------------------------------------ msgq_send/recv/ctl
 
-@test "04-msgqueue: msgq_send then msgq_recv: TYPE TEXT, and the queue stays until msgq_ctl rm" {
-    run --separate-stderr bounded msgq_send 5 'hello, queue'
-    assert_success
-    assert_output ''
-    run --separate-stderr bounded msgq_recv
-    assert_success
-    assert_output '5 hello, queue'
-    assert_equal "$(queue_count)" 1
-    assert_equal "$(queue_modes)" 600
+@test "04-msgqueue: msgq_send then msgq_recv: TYPE TEXT, and the queue stays until msgq_ctl rm removes it" {
+    # contract: 04-msgqueue, the msgq tools; 04-msgqueue, cleanup and signals
+    checks_cleanup
+    msgq_put 5 'hello, queue'
+    msgq_takes '5 hello, queue' "04-msgqueue, the msgq tools: msgq_recv prints 'TYPE TEXT' on one line"
+    [ "$(queue_count)" -eq 1 ] ||
+        broke "04-msgqueue, the msgq tools: the queue stays after msgq_recv, until msgq_ctl rm"
     run --separate-stderr bounded msgq_ctl rm
-    assert_success
-    assert_equal "$(queue_count)" 0
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_ctl rm removes the queue and exits 0"
+    same "$output" '' "04-msgqueue, the msgq tools: msgq_ctl rm prints nothing on stdout"
+    no_queue_left "04-msgqueue, the msgq tools: msgq_ctl rm removes the queue"
 }
 
-@test "04-msgqueue: a blocking msgq_recv started first creates the queue and waits for msgq_send" {
+@test "04-msgqueue: the msgq tools' queue is made with mode 0600, by msgq_send or by a waiting msgq_recv" {
+    # contract: 04-msgqueue, files; rules, 7 (permissions)
+    # The modes are compared at the end, once the queues are removed.
+    msgq_put 1 one
+    by_send=$(queue_modes)
+    drop_msgq_queue
+    start_bg recv msgq_recv
+    wait_until queue_exists
+    by_recv=$(queue_modes)
+    msgq_put 2 two
+    ended_with_0 "$BG_PID" "04-msgqueue, the msgq tools: a waiting msgq_recv exits 0 once a message comes"
+    drop_msgq_queue
+    same "$by_send" 600 "rules, 7 (permissions): the queue msgq_send creates has mode 0600"
+    same "$by_recv" 600 "rules, 7 (permissions): the queue a waiting msgq_recv creates has mode 0600"
+}
+
+@test "04-msgqueue: a waiting msgq_recv started first creates the queue and gets msgq_send's message" {
+    # contract: 04-msgqueue, the msgq tools
     start_bg recv msgq_recv
     wait_until queue_exists
     wait_blocked "$BG_PID"
-    assert_equal "$(queue_count)" 1
-    bounded msgq_send 2 'late message'
-    wait_bg "$BG_PID"
-    assert_equal "$(bg_out recv)" '2 late message'
-    bounded msgq_ctl rm
+    msgq_put 2 'late message'
+    ended_with_0 "$BG_PID" "04-msgqueue, the msgq tools: a waiting msgq_recv exits 0 once a message comes"
+    same "$(bg_out recv)" '2 late message' "04-msgqueue, the msgq tools: msgq_recv prints 'TYPE TEXT' on one line"
+    drop_msgq_queue
 }
 
 @test "04-msgqueue: msgq_recv -n on a missing queue says no message, exits 1, creates nothing" {
-    run --separate-stderr bounded msgq_recv -n
-    assert_failure 1
-    assert_output ''
-    [[ $stderr == *'no message'* ]]
-    assert_equal "$(queue_count)" 0
+    # contract: 04-msgqueue, the msgq tools; 04-msgqueue, cleanup and signals
+    checks_cleanup
+    msgq_finds_nothing "04-msgqueue, the msgq tools: -n with no queue is 'no message', exit 1" -n
+    no_queue_left "04-msgqueue, the msgq tools: msgq_recv -n never creates the queue"
 }
 
 @test "04-msgqueue: msgq_recv -n on an empty queue says no message and exits 1" {
-    bounded msgq_send 1 one
-    bounded msgq_recv > /dev/null
-    run --separate-stderr bounded msgq_recv -n
-    assert_failure 1
-    assert_output ''
-    [[ $stderr == *'no message'* ]]
-    bounded msgq_ctl rm
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 1 one
+    msgq_takes '1 one' "04-msgqueue, the msgq tools: msgq_recv prints 'TYPE TEXT'"
+    msgq_finds_nothing "04-msgqueue, the msgq tools: -n on an empty queue is 'no message', exit 1" -n
+    drop_msgq_queue
 }
 
-@test "04-msgqueue: msgq_ctl on a missing queue says no queue, exits 1, creates nothing" {
+@test "04-msgqueue: msgq_ctl stat, rm and qbytes on a missing queue say no queue, exit 1, create nothing" {
+    # contract: 04-msgqueue, the msgq tools; 04-msgqueue, cleanup and signals
+    checks_cleanup
     for command in stat rm 'qbytes 100'; do
         run --separate-stderr bounded msgq_ctl $command
-        assert_failure 1
-        [[ $stderr == *'no queue'* ]] || fail "msgq_ctl $command: $stderr"
+        [ "$status" -eq 1 ] && [[ ${stderr,,} == *'no queue'* ]] ||
+            broke "04-msgqueue, the msgq tools: msgq_ctl $command with no queue says 'no queue' on stderr and exits 1"
     done
-    assert_equal "$(queue_count)" 0
+    no_queue_left "04-msgqueue, the msgq tools: msgq_ctl never creates a queue"
 }
 
 @test "04-msgqueue: msgtyp 0 takes the messages in the order they were sent" {
-    bounded msgq_send 3 three
-    bounded msgq_send 1 one
-    bounded msgq_send 2 two
-    assert_equal "$(bounded msgq_recv)" '3 three'
-    assert_equal "$(bounded msgq_recv -t 0)" '1 one'
-    assert_equal "$(bounded msgq_recv -n)" '2 two'
-    bounded msgq_ctl rm
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 3 three
+    msgq_put 1 one
+    msgq_put 2 two
+    rule="04-msgqueue, the msgq tools: -t 0 (the default) takes the first message in the queue"
+    msgq_takes '3 three' "$rule"
+    msgq_takes '1 one' "$rule" -t 0
+    msgq_takes '2 two' "$rule" -n
+    drop_msgq_queue
 }
 
 @test "04-msgqueue: a positive msgtyp takes the first message of that type" {
-    bounded msgq_send 1 first-one
-    bounded msgq_send 2 first-two
-    bounded msgq_send 2 second-two
-    bounded msgq_send 1 second-one
-    assert_equal "$(bounded msgq_recv -t 2)" '2 first-two'
-    assert_equal "$(bounded msgq_recv -t 2)" '2 second-two'
-    run --separate-stderr bounded msgq_recv -n -t 2
-    assert_failure 1
-    [[ $stderr == *'no message'* ]]
-    assert_equal "$(bounded msgq_recv -t 1)" '1 first-one'
-    bounded msgq_ctl rm
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 1 first-one
+    msgq_put 2 first-two
+    msgq_put 2 second-two
+    msgq_put 1 second-one
+    rule="04-msgqueue, the msgq tools: a positive -t TYPE takes the first message of that type"
+    msgq_takes '2 first-two' "$rule" -t 2
+    msgq_takes '2 second-two' "$rule" -t 2
+    msgq_finds_nothing "$rule; with -n and none of that type: 'no message', exit 1" -n -t 2
+    msgq_takes '1 first-one' "$rule" -t 1
+    drop_msgq_queue
 }
 
 @test "04-msgqueue: a negative msgtyp takes the lowest type up to its absolute value (3, 1, 2 queued)" {
-    bounded msgq_send 3 three
-    bounded msgq_send 1 one
-    bounded msgq_send 2 two
-    assert_equal "$(bounded msgq_recv -t -2)" '1 one'
-    assert_equal "$(bounded msgq_recv -t -2)" '2 two'
-    run --separate-stderr bounded msgq_recv -n -t -2
-    assert_failure 1
-    [[ $stderr == *'no message'* ]]
-    assert_equal "$(bounded msgq_recv -t -10)" '3 three'
-    bounded msgq_ctl rm
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 3 three
+    msgq_put 1 one
+    msgq_put 2 two
+    rule="04-msgqueue, the msgq tools: a negative -t TYPE takes the first message of the lowest type up to |TYPE|"
+    msgq_takes '1 one' "$rule" -t -2
+    msgq_takes '2 two' "$rule" -t -2
+    msgq_finds_nothing "$rule; with -n and none up to |TYPE|: 'no message', exit 1" -n -t -2
+    msgq_takes '3 three' "$rule" -t -10
+    drop_msgq_queue
 }
 
 @test "04-msgqueue: -x (MSG_EXCEPT) takes the first message of any other type" {
-    bounded msgq_send 1 one
-    bounded msgq_send 1 uno
-    bounded msgq_send 2 two
-    bounded msgq_send 3 three
-    assert_equal "$(bounded msgq_recv -x -t 1)" '2 two'
-    assert_equal "$(bounded msgq_recv -x -t 1)" '3 three'
-    run --separate-stderr bounded msgq_recv -n -x -t 1
-    assert_failure 1
-    [[ $stderr == *'no message'* ]]
-    assert_equal "$(bounded msgq_recv)" '1 one'
-    bounded msgq_ctl rm
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 1 one
+    msgq_put 1 uno
+    msgq_put 2 two
+    msgq_put 3 three
+    rule="04-msgqueue, the msgq tools: -x -t TYPE takes the first message of any type other than TYPE"
+    msgq_takes '2 two' "$rule" -x -t 1
+    msgq_takes '3 three' "$rule" -x -t 1
+    msgq_finds_nothing "$rule; with -n and none of another type: 'no message', exit 1" -n -x -t 1
+    msgq_takes '1 one' "04-msgqueue, the msgq tools: -x leaves the messages of TYPE in the queue"
+    drop_msgq_queue
 }
 
-@test "04-msgqueue: a message longer than MAXBYTES is refused and stays; -e cuts it" {
-    bounded msgq_send 4 'hello world'
-    run --separate-stderr bounded msgq_recv -s 5
-    assert_failure 1
-    assert_output ''
-    [[ -n $stderr ]]
-    assert_equal "$(stat_field messages)" 1
-    assert_equal "$(bounded msgq_recv -n -s 11)" '4 hello world'
+@test "04-msgqueue: TYPE goes up to 9223372036854775807 and arrives unchanged" {
+    # contract: 04-msgqueue, the msgq tools; rules, 4 (numbers)
+    msgq_put 9223372036854775807 biggest
+    msgq_takes '9223372036854775807 biggest' \
+        "04-msgqueue, the msgq tools: TYPE 9223372036854775807 (the largest long) is sent and printed unchanged" \
+        -t 9223372036854775807
+    drop_msgq_queue
+}
 
-    bounded msgq_send 4 'hello world'
-    run --separate-stderr bounded msgq_recv -e -s 5
-    assert_success
-    assert_output '4 hello'
-    assert_equal "$(stat_field messages)" 0
-    bounded msgq_ctl rm
+@test "04-msgqueue: a message longer than MAXBYTES is refused and stays in the queue" {
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 4 'hello world'
+    run --separate-stderr bounded msgq_recv -s 5
+    expect_status 1 "04-msgqueue, the msgq tools: a message longer than -s MAXBYTES, without -e, is refused with exit 1"
+    same "$output" '' "04-msgqueue, the msgq tools: a refused message prints nothing on stdout"
+    [ -n "$stderr" ] || broke "04-msgqueue, the msgq tools: a refused message gets a message on stderr"
+    same "$(stat_field messages)" 1 "04-msgqueue, the msgq tools: a refused message stays in the queue"
+    msgq_takes '4 hello world' "04-msgqueue, the msgq tools: a message of exactly MAXBYTES bytes is taken whole" -n -s 11
+    drop_msgq_queue
+}
+
+@test "04-msgqueue: -e (MSG_NOERROR) cuts a message longer than MAXBYTES and takes it" {
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 4 'hello world'
+    msgq_takes '4 hello' "04-msgqueue, the msgq tools: with -e a longer message is cut to MAXBYTES bytes" -e -s 5
+    same "$(stat_field messages)" 0 "04-msgqueue, the msgq tools: with -e the cut message is gone from the queue"
+    drop_msgq_queue
 }
 
 @test "04-msgqueue: -c (MSG_COPY) copies the message at a position, counted from 0, leaving it" {
-    bounded msgq_send 3 three
-    bounded msgq_send 1 one
-    bounded msgq_send 2 two
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 3 three
+    msgq_put 1 one
+    msgq_put 2 two
     run --separate-stderr bounded msgq_recv -c -t 1
-    if [ "$status" -ne 0 ] && [[ $stderr == *MSG_COPY* ]]; then
-        bounded msgq_ctl rm
+    if [ "$status" -eq 1 ] && [[ $stderr == *MSG_COPY* ]]; then
+        drop_msgq_queue
         skip "this kernel lacks MSG_COPY: $stderr"
     fi
-    assert_success
-    assert_output '1 one'
-    assert_equal "$(bounded msgq_recv -c -t 0)" '3 three'
-    assert_equal "$(bounded msgq_recv -c -t 2)" '2 two'
-    run --separate-stderr bounded msgq_recv -c -t 3
-    assert_failure 1
-    [[ $stderr == *'no message'* ]]
-    assert_equal "$(stat_field messages)" 3
-    assert_equal "$(bounded msgq_recv)" '3 three'
-    bounded msgq_ctl rm
+    rule="04-msgqueue, the msgq tools: -c -t N prints a copy of the message at position N, counted from 0"
+    [ "$status" -eq 0 ] && [ "$output" = '1 one' ] || broke "$rule (msgq_recv -c -t 1 must print '1 one'; on a kernel without MSG_COPY, say 'MSG_COPY' on stderr)"
+    msgq_takes '3 three' "$rule" -c -t 0
+    msgq_takes '2 two' "$rule" -c -t 2
+    msgq_finds_nothing "04-msgqueue, the msgq tools: -c past the last message is 'no message', exit 1" -c -t 3
+    same "$(stat_field messages)" 3 "04-msgqueue, the msgq tools: -c leaves the messages in the queue"
+    msgq_takes '3 three' "04-msgqueue, the msgq tools: after -c the queue is as it was"
+    drop_msgq_queue
 }
 
-@test "04-msgqueue: msgq_ctl stat shows messages, bytes, max bytes, PIDs and times after sends" {
-    bounded sh -c 'echo $$ > first.pid; exec msgq_send 7 abc'
-    bounded sh -c 'echo $$ > second.pid; exec msgq_send 8 defgh'
+@test "04-msgqueue: msgq_ctl stat shows messages, bytes, max bytes, PIDs and times" {
+    # contract: 04-msgqueue, the msgq tools
+    rule="04-msgqueue, the msgq tools: msgq_ctl stat prints"
+    time='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}'
+    bounded sh -c 'echo $$ > first.pid; exec msgq_send 7 abc' ||
+        broke "04-msgqueue, the msgq tools: msgq_send 7 abc exits 0"
+    bounded sh -c 'echo $$ > second.pid; exec msgq_send 8 defgh' ||
+        broke "04-msgqueue, the msgq tools: msgq_send 8 defgh exits 0"
     run --separate-stderr bounded msgq_ctl stat
-    assert_success
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_ctl stat exits 0"
     for line in "${lines[@]}"; do
-        [[ $line =~ ^[a-z][a-z\ ]*:\ [^\ ] ]] || fail "not 'field: value': $line"
+        [[ $line =~ ^[^:]+:\ [^\ ] ]] || broke "$rule only 'field: value' lines (not: '$line')"
     done
-    assert_line 'messages: 2'
-    assert_line 'bytes: 8'
-    assert_line "max bytes: $(cat /proc/sys/kernel/msgmnb)"
-    assert_line --regexp "^[a-z ]*sender[a-z ]*: $(cat second.pid)\$"
-    assert_line --regexp '^[a-z ]*receiver[a-z ]*: 0$'
-    assert_line --regexp '^[a-z ]*send[a-z ]*: .*[0-9][0-9]:[0-9][0-9]'
-    refute_line --regexp '^[a-z ]*receive[a-z ]*: .*[0-9][0-9]:[0-9][0-9]'
+    for want in 'messages: 2' 'bytes: 8' "max bytes: $(cat /proc/sys/kernel/msgmnb)" \
+                "last sender pid: $(cat second.pid)" 'last receiver pid: 0' \
+                "last send: $time" 'last receive: never' "last change: $time"; do
+        grep -qxE -- "$want" <<<"$output" || broke "$rule the line '$want' (after sends of 3 and 5 bytes, no receive)"
+    done
 
-    bounded sh -c 'echo $$ > receiver.pid; exec msgq_recv' > /dev/null
+    bounded sh -c 'echo $$ > receiver.pid; exec msgq_recv' >/dev/null ||
+        broke "04-msgqueue, the msgq tools: msgq_recv exits 0 after printing a message"
     run --separate-stderr bounded msgq_ctl stat
-    assert_line 'messages: 1'
-    assert_line 'bytes: 5'
-    assert_line --regexp "^[a-z ]*receiver[a-z ]*: $(cat receiver.pid)\$"
-    assert_line --regexp '^[a-z ]*receive[a-z ]*: .*[0-9][0-9]:[0-9][0-9]'
-    bounded msgq_ctl rm
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_ctl stat exits 0"
+    for want in 'messages: 1' 'bytes: 5' "last receiver pid: $(cat receiver.pid)" "last receive: $time"; do
+        grep -qxE -- "$want" <<<"$output" || broke "$rule the line '$want' (after one receive)"
+    done
+    drop_msgq_queue
 }
 
-@test "04-msgqueue: msgq_ctl info shows the system's limits (IPC_INFO)" {
+@test "04-msgqueue: msgq_ctl info shows the system's limits (IPC_INFO), with no queue" {
+    # contract: 04-msgqueue, the msgq tools
     run --separate-stderr bounded msgq_ctl info
-    assert_success
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_ctl info exits 0, with or without a queue"
     for limit in msgmax msgmnb msgmni; do
-        assert_line --regexp "^[^:]+: $(cat /proc/sys/kernel/$limit)\$"
+        want="$limit: $(cat /proc/sys/kernel/$limit)"
+        grep -qxF -- "$want" <<<"$output" ||
+            broke "04-msgqueue, the msgq tools: msgq_ctl info prints the line '$want' (as /proc/sys/kernel/$limit)"
     done
-    assert_equal "$(queue_count)" 0
+    no_queue_left "04-msgqueue, the msgq tools: msgq_ctl never creates a queue"
 }
 
 @test "04-msgqueue: msgq_ctl qbytes lowers the queue's max bytes, and a full queue refuses msgq_send -n" {
-    bounded msgq_send 1 12345678
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 1 12345678
     run --separate-stderr bounded msgq_ctl qbytes 10
-    assert_success
-    assert_equal "$(stat_field 'max bytes')" 10
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_ctl qbytes 10 sets max bytes and exits 0"
+    same "$output" '' "04-msgqueue, the msgq tools: msgq_ctl qbytes prints nothing on stdout"
+    same "$(stat_field 'max bytes')" 10 "04-msgqueue, the msgq tools: after qbytes 10, stat shows 'max bytes: 10'"
     run --separate-stderr bounded msgq_send -n 1 87654321
-    assert_failure 1
-    [[ -n $stderr ]]
-    assert_equal "$(stat_field messages)" 1
-    bounded msgq_ctl rm
+    expect_status 1 "04-msgqueue, the msgq tools: msgq_send -n to a full queue fails at once with exit 1"
+    [ -n "$stderr" ] || broke "04-msgqueue, the msgq tools: msgq_send -n to a full queue says so on stderr"
+    same "$(stat_field messages)" 1 "04-msgqueue, the msgq tools: msgq_send -n to a full queue sends nothing"
+    drop_msgq_queue
 }
 
-@test "04-msgqueue: msgq_ctl qbytes above the system limit without privilege is refused with the reason" {
-    bounded msgq_send 1 x
-    big=$(( $(cat /proc/sys/kernel/msgmnb) * 4 ))
-    run --separate-stderr setpriv --bounding-set=-sys_resource -- timeout "$LAB_TIMEOUT" msgq_ctl qbytes "$big"
-    assert_failure 1
-    [[ $stderr == *msgmnb* || $stderr == *limit* || $stderr == *privilege* ]] ||
-        fail "no reason given: $stderr"
-    assert_equal "$(stat_field 'max bytes')" "$(cat /proc/sys/kernel/msgmnb)"
-    bounded msgq_ctl rm
+@test "04-msgqueue: msgq_ctl qbytes above msgmnb without privilege is refused, max bytes unchanged" {
+    # contract: 04-msgqueue, the msgq tools
+    msgq_put 1 x
+    msgmnb=$(cat /proc/sys/kernel/msgmnb)
+    big=$((msgmnb * 4))
+    run --separate-stderr without_resource_privilege timeout "$LAB_TIMEOUT" msgq_ctl qbytes "$big"
+    expect_status 1 "04-msgqueue, the msgq tools: qbytes above msgmnb without CAP_SYS_RESOURCE is refused (EPERM) with exit 1"
+    [ -n "$stderr" ] || broke "04-msgqueue, the msgq tools: a refused qbytes gets a message on stderr"
+    same "$(stat_field 'max bytes')" "$msgmnb" "04-msgqueue, the msgq tools: a refused qbytes leaves max bytes as it was"
+    drop_msgq_queue
 }
 
-@test "04-msgqueue: msgq_send with a TYPE that is not a positive number prints usage, exits 2" {
-    for type in 0 -1 abc 1x ''; do
-        run --separate-stderr bounded msgq_send "$type" text
-        assert_failure 2
-        [[ $stderr == *usage:\ msgq_send* ]] || fail "TYPE '$type': $stderr"
-    done
-    run --separate-stderr bounded msgq_send 1
-    assert_failure 2
-    assert_equal "$(queue_count)" 0
-}
-
-@test "04-msgqueue: msgq_send with TEXT longer than msgmax names the limit, exits 1" {
+@test "04-msgqueue: msgq_send with TEXT longer than msgmax gives the limit, exits 1, creates no queue" {
+    # contract: 04-msgqueue, the msgq tools; 04-msgqueue, cleanup and signals
+    checks_cleanup
     msgmax=$(cat /proc/sys/kernel/msgmax)
     run --separate-stderr bounded msgq_send 1 "$(head -c $((msgmax + 1)) /dev/zero | tr '\0' a)"
-    assert_failure 1
-    [[ $stderr == *msgmax* ]] || fail "the limit is not named: $stderr"
-    assert_equal "$(queue_count)" 0
-
-    run --separate-stderr bounded msgq_send 1 "$(head -c "$msgmax" /dev/zero | tr '\0' a)"
-    assert_success
-    run --separate-stderr bounded msgq_recv
-    assert_success
-    assert_equal "${#output}" $((msgmax + 2))
-    bounded msgq_ctl rm
+    expect_status 1 "04-msgqueue, the msgq tools: TEXT longer than msgmax is refused with exit 1"
+    says_number "$msgmax" "$stderr" ||
+        broke "04-msgqueue, the msgq tools: a TEXT over the limit gets a message giving the limit's value, $msgmax"
+    no_queue_left "04-msgqueue, the msgq tools: a refused TEXT creates no queue"
 }
 
-@test "04-msgqueue: a blocking msgq_recv whose queue is removed fails instead of hanging" {
+@test "04-msgqueue: msgq_send takes TEXT of exactly msgmax bytes, and msgq_recv gets it whole" {
+    # contract: 04-msgqueue, the msgq tools
+    msgmax=$(cat /proc/sys/kernel/msgmax)
+    text=$(head -c "$msgmax" /dev/zero | tr '\0' a)
+    msgq_put 1 "$text"
+    run --separate-stderr bounded msgq_recv
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_recv takes a message of msgmax bytes (its default MAXBYTES is msgmax)"
+    [ "$output" = "1 $text" ] ||
+        broke "04-msgqueue, the msgq tools: a message of msgmax bytes arrives whole (got ${#output} characters, expected $((msgmax + 2)))"
+    drop_msgq_queue
+}
+
+@test "04-msgqueue: a waiting msgq_recv whose queue is removed fails instead of hanging" {
+    # contract: 04-msgqueue, the msgq tools
     start_bg recv msgq_recv
     wait_until queue_exists
     wait_blocked "$BG_PID"
-    bounded msgq_ctl rm
+    run --separate-stderr bounded msgq_ctl rm
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_ctl rm removes the queue and exits 0"
     status=0
     wait_bg "$BG_PID" || status=$?
-    assert_equal "$status" 1
-    [[ -n $(bg_err recv) ]]
+    [ "$status" -eq 1 ] ||
+        broke "04-msgqueue, the msgq tools: a waiting msgq_recv whose queue is removed ends with exit 1 (got $status; 124: it hung)"
+    [ -n "$(bg_err recv)" ] ||
+        broke "04-msgqueue, the msgq tools: a waiting msgq_recv whose queue is removed says so on stderr"
 }
 
 @test "04-msgqueue: runs in two folders do not share a queue" {
+    # contract: 04-msgqueue, files; rules, 5 (keys)
     mkdir one two
-    (cd one && bounded msgq_send 1 'for one only')
+    (cd one && bounded msgq_send 1 'for one only') ||
+        broke "04-msgqueue, the msgq tools: msgq_send 1 TEXT exits 0"
     run --separate-stderr bash -c "cd two && timeout $LAB_TIMEOUT msgq_recv -n"
-    assert_failure 1
-    [[ $stderr == *'no message'* ]]
-    (cd one && bounded msgq_recv) > got.txt
-    (cd one && bounded msgq_ctl rm)
-    assert_equal "$(cat got.txt)" '1 for one only'
+    [ "$status" -eq 1 ] && [[ ${stderr,,} == *'no message'* ]] ||
+        broke "rules, 5 (keys): a message sent in one folder is not seen in another: msgq_recv -n there says 'no message'"
+    run --separate-stderr bash -c "cd one && timeout $LAB_TIMEOUT msgq_recv"
+    [ "$status" -eq 0 ] && [ "$output" = '1 for one only' ] ||
+        broke "04-msgqueue, the msgq tools: the message waits in its own folder's queue"
+    (cd one && bounded msgq_ctl rm) || true
 }
 
-@test "04-msgqueue: msgq_recv and msgq_ctl reject bad usage with exit 2" {
-    for args in '-t' '-t abc' '-s -1' '-s x' 'extra' '-q'; do
-        run --separate-stderr bounded msgq_recv $args
-        assert_failure 2
-        [[ $stderr == *usage:\ msgq_recv* ]] || fail "msgq_recv $args: $stderr"
+@test "04-msgqueue: msgq_send with a TYPE that is not a number from 1 to 9223372036854775807 prints usage, exits 2" {
+    # contract: 04-msgqueue, bad input; rules, 3 (errors); rules, 4 (numbers)
+    for type in 0 -1 abc 1x '' ' 5' '+5' 0x10 1e3 9223372036854775808; do
+        usage_refused msgq_send "$type" text
     done
-    for args in '' 'bogus' 'qbytes' 'qbytes abc' 'qbytes -5' 'stat extra'; do
-        run --separate-stderr bounded msgq_ctl $args
-        assert_failure 2
-        [[ $stderr == *usage:\ msgq_ctl* ]] || fail "msgq_ctl $args: $stderr"
-    done
-    assert_equal "$(queue_count)" 0
+    usage_refused msgq_send 1
+    usage_refused msgq_send
+    usage_refused msgq_send 1 text extra
+    usage_refused msgq_send -q 1 text
+    no_queue_left "04-msgqueue, bad input: a usage error creates no queue"
+}
+
+@test "04-msgqueue: msgq_recv with a bad option or number prints usage, exits 2" {
+    # contract: 04-msgqueue, bad input; rules, 3 (errors); rules, 4 (numbers)
+    usage_refused msgq_recv -t
+    usage_refused msgq_recv -t abc
+    usage_refused msgq_recv -t ' 5'
+    usage_refused msgq_recv -t +5
+    usage_refused msgq_recv -t 0x10
+    usage_refused msgq_recv -t 1e3
+    usage_refused msgq_recv -s -1
+    usage_refused msgq_recv -s x
+    usage_refused msgq_recv -s 0x10
+    usage_refused msgq_recv extra
+    usage_refused msgq_recv -q
+    no_queue_left "04-msgqueue, bad input: a usage error creates no queue"
+}
+
+@test "04-msgqueue: msgq_ctl with a bad command or qbytes N prints usage, exits 2" {
+    # contract: 04-msgqueue, bad input; rules, 3 (errors); rules, 4 (numbers)
+    usage_refused msgq_ctl
+    usage_refused msgq_ctl bogus
+    usage_refused msgq_ctl stat extra
+    usage_refused msgq_ctl qbytes
+    usage_refused msgq_ctl qbytes abc
+    usage_refused msgq_ctl qbytes -5
+    usage_refused msgq_ctl qbytes 0
+    usage_refused msgq_ctl qbytes ' 5'
+    usage_refused msgq_ctl qbytes 0x10
+    usage_refused msgq_ctl qbytes 2147483648
+    usage_refused msgq_ctl qbytes 10 extra
+    no_queue_left "04-msgqueue, bad input: a usage error creates no queue"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 05-shm: shm_hello, shm_counter/shm_show_counter and shm_writer/shm_reader,
-# as CONTRACT.md describes them.
+# as CONTRACT.md (section 05-shm) describes them.
 
 load test_helper
 
@@ -10,11 +10,21 @@ teardown() { lab_teardown; }
 # ---------------------------------------------------------------- helpers
 
 # finish PID: waits for a program started by start_bg; sets $status to its
-# exit status (run would wait in a subshell, which cannot).
+# exit status (run would wait in a subshell, which cannot). Clears $output
+# and $stderr, so that broke shows the background programs' stderr instead.
 finish() {
     status=0
     output=
+    stderr=
     wait_bg "$1" || status=$?
+}
+
+# signal_status SIG: the status of a program stopped by SIG (rule 8): 128+N.
+signal_status() {
+    case $1 in
+        INT) echo 130 ;;
+        TERM) echo 143 ;;
+    esac
 }
 
 # has_objects_in DIR: some IPC object has an ftok key of DIR.
@@ -32,6 +42,14 @@ has_queue() {
     work_ipc_objects | grep -q '^q '
 }
 
+# no_work_objects RULE: no IPC object has an ftok key of the test's folder,
+# else broke RULE, listing them.
+no_work_objects() {
+    local left
+    left=$(work_ipc_objects)
+    [ -z "$left" ] || broke "$1 (left: $left)"
+}
+
 # ipc_perms KIND ID: the permission bits of an object, in octal, as ipcs shows them.
 ipc_perms() {
     local file
@@ -42,19 +60,22 @@ ipc_perms() {
     awk -v id="$2" 'NR > 1 && $2 == id { print $3 }' "$file"
 }
 
-# assert_data_lines TEXT: TEXT holds "shmaddr : ADDRESS, data : K" for
-# K = 1 ... 100, in that order, and no other shmaddr line.
-assert_data_lines() {
+# data_lines_ok TEXT: TEXT holds "shmaddr : ADDRESS, data : K" for
+# K = 1 ... 100, in that order, ADDRESS as %p prints it, and no other line
+# that starts with "shmaddr : ".
+data_lines_ok() {
     local expected actual
     expected=$(seq 100 | sed 's/.*/shmaddr : ADDRESS, data : &/')
     actual=$(grep '^shmaddr : ' <<<"$1" | sed -E 's/^shmaddr : 0x[0-9a-f]+, /shmaddr : ADDRESS, /')
-    assert_equal "$actual" "$expected"
+    [ "$actual" = "$expected" ]
 }
 
-# counter_beyond N: shm_show_counter now shows a value greater than N.
+# counter_beyond N: shm_show_counter -n 1 now shows a value greater than N.
+# Its stderr goes to beyond.err, for the failure message.
 counter_beyond() {
     local value
-    value=$(bounded shm_show_counter -n 1 2>/dev/null) && [ "$value" -gt "$1" ]
+    value=$(bounded shm_show_counter -n 1 2>"$BATS_TEST_TMPDIR/beyond.err") &&
+        [ "$value" -gt "$1" ]
 }
 
 # Fewer repetitions under valgrind, where every program takes a second.
@@ -62,207 +83,253 @@ repeat() {
     if [ -n "${IPC_LABS_VALGRIND:-}" ]; then echo "$2"; else echo "$1"; fi
 }
 
+# start_counter [ARGS...]: starts shm_counter -i 10 [ARGS] and waits for its
+# segment. Sets counter, its start_bg PID.
+start_counter() {
+    start_bg counter shm_counter -i 10 "$@"
+    counter=$BG_PID
+    wait_until has_segment
+}
+
+# stop_counter: stops the counter started by start_counter with SIGTERM and
+# reaps it (its status is another test's subject).
+stop_counter() {
+    kill -TERM "$(program_pid "$counter")"
+    finish "$counter"
+}
+
 # ---------------------------------------------------------------- shm_hello
 
-@test "05-shm: shm_hello's parent prints what the child wrote, Hello Parent!" {
+@test "05-shm: shm_hello's parent prints what the child wrote, Hello Parent!, and exits 0" {
+    # contract: 05-shm, programs
     run --separate-stderr bounded shm_hello
-    assert_success
-    assert_output 'Hello Parent!'
-    assert_equal "$stderr" ''
+    expect_status 0 "05-shm, programs: shm_hello exits 0 once it has printed the child's greeting"
+    [ "$output" = 'Hello Parent!' ] ||
+        broke "05-shm, programs: shm_hello prints exactly one line on stdout, Hello Parent!"
 }
 
-@test "05-shm: shm_hello with an argument prints usage and exits 2" {
+@test "05-shm: shm_hello with an argument is wrong usage" {
+    # contract: 05-shm, bad input; rules, 3 (errors)
     run --separate-stderr bounded shm_hello extra
-    assert_failure 2
-    assert_output ''
-    [[ $stderr == usage:\ shm_hello* ]]
+    expect_usage shm_hello
 }
 
-@test "05-shm: shm_hello run 10 times at once: each parent reads its own child's segment" {
+@test "05-shm: shm_hello run 10 times at once: each parent prints its own child's greeting" {
+    # contract: 05-shm, cleanup and signals
+    local -a pids
     runs=$(repeat 10 3)
     for i in $(seq "$runs"); do
-        bounded shm_hello > "hello.$i" 2>&1 3>&- &
+        start_bg "hello$i" shm_hello
+        pids[i]=$BG_PID
     done
-    wait
     for i in $(seq "$runs"); do
-        assert_equal "$(cat "hello.$i")" 'Hello Parent!'
+        wait_bg "${pids[i]}" ||
+            broke "05-shm, programs: each of 10 shm_hello run at once exits 0 (run $i: status $?)"
+        [ "$(bg_out "hello$i")" = 'Hello Parent!' ] ||
+            broke "05-shm, cleanup and signals: each of 10 shm_hello run at once prints its own child's Hello Parent! (run $i printed: $(bg_out "hello$i"))"
     done
+}
+
+@test "05-shm: shm_hello removes its private segment" {
+    # contract: 05-shm, cleanup and signals; rules, 6 (cleanup)
+    checks_cleanup
+    run --separate-stderr bounded shm_hello
+    expect_status 0 "05-shm, programs: shm_hello exits 0 once it has printed the child's greeting"
+    # lab_teardown finds the IPC_PRIVATE segment if it is left.
 }
 
 # ---------------------------------------------------------------- counter
 
-@test "05-shm: shm_show_counter with no counter running says so, exits 1 and creates nothing" {
-    before=$(work_ipc_objects)
+@test "05-shm: shm_show_counter with no counter running fails with exit 1, prints nothing on stdout, creates nothing" {
+    # contract: 05-shm, the counter
     run --separate-stderr bounded shm_show_counter -n 3 -i 10
-    assert_failure 1
-    assert_output ''
-    [[ $stderr == *'no counter running'* ]]
-    assert_equal "$(work_ipc_objects)" "$before"
-    assert_equal "$before" ''
+    expect_status 1 "05-shm, the counter: shm_show_counter with no counter running exits 1"
+    [ -n "$stderr" ] ||
+        broke "05-shm, the counter: with no counter running, shm_show_counter says so on stderr"
+    [ -z "$output" ] ||
+        broke "05-shm, the counter: with no counter running, shm_show_counter prints nothing on stdout"
+    no_work_objects "05-shm, the counter: shm_show_counter creates nothing (no IPC_CREAT)"
 }
 
-@test "05-shm: shm_counter's segment is 0600, and shm_show_counter prints one number a line" {
-    start_bg counter shm_counter -i 10
-    counter=$BG_PID
-    wait_until has_segment
+@test "05-shm: shm_counter's segment has mode 0600" {
+    # contract: rules, 7 (permissions)
+    start_counter
     read -r kind id rest < <(work_ipc_objects)
-    assert_equal "$(ipc_perms m "$id")" 600
+    perms=$(ipc_perms m "$id")
+    [ "$perms" = 600 ] ||
+        broke "rules, 7 (permissions): shm_counter's segment has mode 0600 (it has $perms)"
+    stop_counter
+}
 
+@test "05-shm: shm_show_counter -n 5 prints 5 lines, each a number no smaller than the one before" {
+    # contract: 05-shm, programs; 05-shm, the counter
+    start_counter
     run --separate-stderr bounded shm_show_counter -n 5 -i 10
-    assert_success
-    assert_equal "${#lines[@]}" 5
+    expect_status 0 "05-shm, exit statuses: shm_show_counter -n 5 exits 0 after 5 lines"
+    [ "${#lines[@]}" -eq 5 ] ||
+        broke "05-shm, programs: shm_show_counter -n 5 prints 5 lines (it printed ${#lines[@]})"
     previous=0
     for line in "${lines[@]}"; do
-        assert_regex "$line" '^[0-9]+$'
-        assert [ "$line" -ge "$previous" ]
+        [[ $line =~ ^[0-9]+$ ]] ||
+            broke "05-shm, programs: each line of shm_show_counter is one number, decimal digits only (got '$line')"
+        [ "$line" -ge "$previous" ] ||
+            broke "05-shm, the counter: the value never goes down ($line came after $previous)"
         previous=$line
     done
-
-    kill -INT "$(program_pid "$counter")"
-    finish "$counter"
-    assert_success
+    stop_counter
 }
 
 @test "05-shm: shm_show_counter sees the counter count up" {
-    start_bg counter shm_counter -i 10
-    counter=$BG_PID
-    wait_until has_segment
-    first=$(bounded shm_show_counter -n 1)
-    assert_regex "$first" '^[0-9]+$'
-    wait_until counter_beyond "$first"
-    kill -TERM "$(program_pid "$counter")"
-    finish "$counter"
-    assert_success
+    # contract: 05-shm, programs; 05-shm, the counter
+    start_counter
+    run --separate-stderr bounded shm_show_counter -n 1
+    expect_status 0 "05-shm, exit statuses: shm_show_counter -n 1 exits 0 after one line"
+    [[ $output =~ ^[0-9]+$ ]] ||
+        broke "05-shm, programs: shm_show_counter prints the counter's value, one number a line"
+    first=$output
+    wait_until counter_beyond "$first" || {
+        printf -- '-- the last shm_show_counter -n 1: stderr --\n%s\n' \
+            "$(cat "$BATS_TEST_TMPDIR/beyond.err" 2>/dev/null)" >&2
+        broke "05-shm, programs: shm_counter -i 10 writes the next number every 10 ms, and shm_show_counter shows it (it stayed at $first)"
+    }
+    stop_counter
 }
 
 @test "05-shm: shm_counter starts at 0, and shm_show_counter prints the value at each tick" {
+    # contract: 05-shm, programs; 05-shm, the counter
     start_bg counter shm_counter -i 60000       # the value stays 0 for a minute
     counter=$BG_PID
     wait_until has_segment
     run --separate-stderr bounded shm_show_counter -n 3 -i 10
-    assert_success
-    assert_output $'0\n0\n0'
-    kill -TERM "$(program_pid "$counter")"
-    finish "$counter"
-    assert_success
+    expect_status 0 "05-shm, exit statuses: shm_show_counter -n 3 exits 0 after 3 lines"
+    [ "$output" = $'0\n0\n0' ] ||
+        broke "05-shm, the counter: the counter starts at 0; while it holds 0, shm_show_counter -n 3 prints 0 three times"
+    stop_counter
 }
 
-@test "05-shm: shm_counter -n 3 stops by itself, exits 0 and removes its segment" {
+@test "05-shm: shm_counter -n 3 stops by itself, exits 0, prints nothing on stdout and removes its segment" {
+    # contract: 05-shm, programs; 05-shm, cleanup and signals
+    checks_cleanup
     run --separate-stderr bounded shm_counter -n 3 -i 10
-    assert_success
-    assert_output ''
-    assert_equal "$stderr" ''
-    assert_equal "$(work_ipc_objects)" ''
+    expect_status 0 "05-shm, exit statuses: shm_counter -n 3 stops after 3 values and exits 0"
+    [ -z "$output" ] || broke "05-shm, programs: shm_counter prints nothing on stdout"
+    no_work_objects "05-shm, cleanup and signals: shm_counter removes its segment when it stops after COUNT values"
 }
 
-@test "05-shm: shm_counter stopped by SIGINT removes its segment and exits 0" {
-    start_bg counter shm_counter -i 10
-    counter=$BG_PID
-    wait_until has_segment
-    kill -INT "$(program_pid "$counter")"
-    finish "$counter"
-    assert_success
-    assert_equal "$(work_ipc_objects)" ''
+@test "05-shm: shm_counter stopped by SIGINT or SIGTERM removes its segment and ends with status 130 or 143" {
+    # contract: 05-shm, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
+    for signal in INT TERM; do
+        start_counter
+        kill -$signal "$(program_pid "$counter")"
+        finish "$counter"
+        expect_status "$(signal_status $signal)" \
+            "rules, 8 (signals): shm_counter stopped by SIG$signal ends with status 128+N"
+        no_work_objects "05-shm, cleanup and signals: shm_counter stopped by SIG$signal removes its segment"
+    done
 }
 
-@test "05-shm: shm_counter stopped by SIGTERM removes its segment and exits 0" {
-    start_bg counter shm_counter -i 10
+@test "05-shm: COUNT and MS of 1000000000 are accepted" {
+    # contract: 05-shm, numbers
+    start_bg counter shm_counter -n 1000000000 -i 1000000000
     counter=$BG_PID
     wait_until has_segment
-    kill -TERM "$(program_pid "$counter")"
-    finish "$counter"
-    assert_success
-    assert_equal "$(work_ipc_objects)" ''
+    run --separate-stderr bounded shm_show_counter -n 1 -i 1000000000
+    expect_status 0 "05-shm, numbers: shm_show_counter accepts -n 1000000000 -i 1000000000 (-n 1 here)"
+    [ "$output" = 0 ] ||
+        broke "05-shm, the counter: the counter starts at 0, and shm_show_counter shows it"
+    stop_counter
 }
 
-@test "05-shm: a second shm_counter in the same folder is refused; the first goes on" {
-    start_bg counter shm_counter -i 10
-    counter=$BG_PID
-    wait_until has_segment
+@test "05-shm: a second shm_counter in the same folder fails with exit 1; the first goes on" {
+    # contract: 05-shm, the counter
+    start_counter
     segment=$(work_ipc_objects)
     run --separate-stderr bounded shm_counter -n 1 -i 10
-    assert_failure 1
-    [[ $stderr == shm_counter:* ]]
-    assert_equal "$(work_ipc_objects)" "$segment"
+    expect_status 1 "05-shm, the counter: a second shm_counter in the folder is refused (IPC_EXCL) with exit status 1"
+    [ -n "$stderr" ] || broke "05-shm, the counter: a refused second shm_counter says why on stderr"
+    [ "$(work_ipc_objects)" = "$segment" ] ||
+        broke "05-shm, the counter: a refused second shm_counter leaves the first one's segment alone"
     run --separate-stderr bounded shm_show_counter -n 1
-    assert_success
-    kill -TERM "$(program_pid "$counter")"
-    finish "$counter"
-    assert_success
+    expect_status 0 "05-shm, the counter: the first counter goes on after a second one was refused"
+    stop_counter
 }
 
 # counter_and_show: starts shm_counter and, once its segment exists,
 # shm_show_counter, both ticking every 10 ms; returns once the value shows.
 # Sets counter and show, their start_bg PIDs.
 counter_and_show() {
-    start_bg counter shm_counter -i 10
-    counter=$BG_PID
-    wait_until has_segment
+    start_counter
     start_bg show shm_show_counter -i 10
     show=$BG_PID
     wait_until [ -s "$BATS_TEST_TMPDIR/show.out" ]
 }
 
-@test "05-shm: shm_show_counter stops when the counter stops, and says so" {
+@test "05-shm: shm_show_counter stops when the counter stops, says so on stderr and exits 0" {
+    # contract: 05-shm, the counter
     counter_and_show
     kill -INT "$(program_pid "$counter")"
     finish "$counter"
-    assert_success
+    expect_status 130 "rules, 8 (signals): shm_counter stopped by SIGINT ends with status 130"
     finish "$show"
-    assert_success
-    [[ $(bg_err show) == *'counter stopped'* ]]
-    assert_equal "$(work_ipc_objects)" ''
+    expect_status 0 "05-shm, the counter: shm_show_counter whose counter stopped (and removed its segment) exits 0"
+    [ -n "$(bg_err show)" ] ||
+        broke "05-shm, the counter: shm_show_counter says on stderr that the counter stopped"
 }
 
 @test "05-shm: shm_show_counter notices a counter killed by SIGKILL, removes its segment, exits 1" {
+    # contract: 05-shm, the counter; rules, 6 (cleanup)
+    checks_cleanup
     counter_and_show
     kill -KILL "$(program_pid "$counter")"
     finish "$counter"
-    assert_failure 137                  # timeout reports its child's death by SIGKILL
+    [ "$status" -eq 137 ] || broke "(the test) the counter did not die of the test's SIGKILL (status $status)"
     finish "$show"
-    assert_failure 1
-    [[ $(bg_err show) == shm_show_counter:*counter* ]]
-    assert_equal "$(work_ipc_objects)" ''
+    expect_status 1 "05-shm, the counter: shm_show_counter whose counter died without removing its segment exits 1"
+    [ -n "$(bg_err show)" ] ||
+        broke "05-shm, the counter: shm_show_counter says on stderr that the counter died"
+    no_work_objects "05-shm, the counter: shm_show_counter removes the segment that a killed counter left"
 }
 
-@test "05-shm: shm_show_counter stopped by SIGINT or SIGTERM exits 0 and leaves the counter running" {
-    start_bg counter shm_counter -i 10
-    counter=$BG_PID
-    wait_until has_segment
+@test "05-shm: shm_show_counter stopped by SIGINT or SIGTERM ends with status 130 or 143 and leaves the counter running" {
+    # contract: 05-shm, cleanup and signals; rules, 8 (signals)
+    start_counter
     for signal in INT TERM; do
         start_bg show shm_show_counter -i 10
         show=$BG_PID
         wait_until [ -s "$BATS_TEST_TMPDIR/show.out" ]
         kill -$signal "$(program_pid "$show")"
         finish "$show"
-        assert_success
-        has_segment
+        expect_status "$(signal_status $signal)" \
+            "rules, 8 (signals): shm_show_counter stopped by SIG$signal ends with status 128+N"
+        has_segment ||
+            broke "05-shm, cleanup and signals: shm_show_counter stopped by SIG$signal removes nothing: the segment is the counter's"
+        ! has_ended "$counter" ||
+            broke "05-shm, cleanup and signals: the counter goes on when a shm_show_counter is stopped"
     done
-    kill -TERM "$(program_pid "$counter")"
-    finish "$counter"
-    assert_success
+    stop_counter
 }
 
-@test "05-shm: shm_counter and shm_show_counter reject a bad -n or -i with usage, exit 2" {
-    bad=('-n 0' '-n -1' '-n abc' '-i 0' '-i -10' '-i x' 'extra')
+@test "05-shm: shm_counter and shm_show_counter: a bad -n or -i, an unknown option or an argument is wrong usage" {
+    # contract: 05-shm, numbers; 05-shm, bad input; rules, 3 (errors); rules, 4 (numbers)
+    bad=('-n 0' '-n -1' '-n abc' '-i 0' '-i -10' '-i x' 'extra' '-n 1000000001')
     [ -n "${IPC_LABS_VALGRIND:-}" ] ||
-        bad+=('-n 3x' '-n +3' '-n 99999999999999999999' '-i 1.5' '-n' '-i' '-x')
+        bad+=('-n 3x' '-n +3' '-n 99999999999999999999' '-i 1000000001' '-i 1.5' '-n' '-i' '-x')
     for program in shm_counter shm_show_counter; do
         for args in "${bad[@]}"; do
             run --separate-stderr bounded $program $args
-            assert_failure 2
-            assert_output ''
-            [[ $stderr == *"usage: $program "* ]] || fail "$program $args: $stderr"
+            expect_usage "$program"
         done
         run --separate-stderr bounded $program -n ''
-        assert_failure 2
+        expect_usage "$program"
     done
-    assert_equal "$(work_ipc_objects)" ''
+    no_work_objects "05-shm, bad input: wrong usage creates nothing"
 }
 
 # ---------------------------------------------------------------- writer/reader
 
-@test "05-shm: shm_writer first, then shm_reader: all 100 numbers arrive" {
+@test "05-shm: shm_writer first, then shm_reader: all 100 numbers arrive, with the PIDs" {
+    # contract: 05-shm, programs; 05-shm, exchange
     start_bg writer shm_writer
     writer_bg=$BG_PID
     wait_until has_queue
@@ -270,21 +337,27 @@ counter_and_show() {
     writer=$(program_pid "$writer_bg")
 
     run --separate-stderr bounded shm_reader
-    assert_success
-    assert_line "Process1 pid : $writer"
-    assert_line 'Process1 : Finish to write the Memory'
-    assert_data_lines "$output"
+    expect_status 0 "05-shm, exchange: shm_reader exits 0 after a finished exchange"
+    grep -qx "Process1 pid : $writer" <<<"$output" ||
+        broke "05-shm, programs: shm_reader prints 'Process1 pid : N', N the writer's PID ($writer)"
+    grep -qx 'Process1 : Finish to write the Memory' <<<"$output" ||
+        broke "05-shm, programs: shm_reader prints 'Process1 : Finish to write the Memory'"
+    data_lines_ok "$output" ||
+        broke "05-shm, programs: shm_reader prints 'shmaddr : ADDRESS, data : K' for K = 1 to 100 in order, and no other shmaddr line"
 
     finish "$writer_bg"
-    assert_success
+    expect_status 0 "05-shm, exchange: shm_writer exits 0 after a finished exchange"
     out=$(bg_out writer)
-    [[ $out == *"My pid = $writer"* ]]
-    assert_regex "$out" $'\nProcess2 pid : [0-9]+\n'
-    assert_data_lines "$out"
-    assert_equal "$(work_ipc_objects)" ''
+    grep -qx "My pid = $writer" <<<"$out" ||
+        broke "05-shm, programs: shm_writer prints 'My pid = N', its own PID ($writer)"
+    grep -qE '^Process2 pid : [0-9]+$' <<<"$out" ||
+        broke "05-shm, programs: shm_writer prints 'Process2 pid : N', the reader's PID"
+    data_lines_ok "$out" ||
+        broke "05-shm, programs: shm_writer prints 'shmaddr : ADDRESS, data : K' for K = 1 to 100 in order, and no other shmaddr line"
 }
 
-@test "05-shm: shm_reader first, then shm_writer: all 100 numbers arrive" {
+@test "05-shm: shm_reader first, then shm_writer: all 100 numbers arrive, with the PIDs" {
+    # contract: 05-shm, programs; 05-shm, exchange
     start_bg reader shm_reader
     reader_bg=$BG_PID
     wait_until has_queue
@@ -292,65 +365,97 @@ counter_and_show() {
     reader=$(program_pid "$reader_bg")
 
     run --separate-stderr bounded shm_writer
-    assert_success
-    assert_line --regexp '^My pid = [0-9]+$'
-    assert_line "Process2 pid : $reader"
-    writer=$(sed -n 's/^My pid = //p' <<<"$output")
+    expect_status 0 "05-shm, exchange: shm_writer exits 0 after a finished exchange"
+    writer=$(sed -n 's/^My pid = \([0-9][0-9]*\)$/\1/p' <<<"$output")
+    [ -n "$writer" ] || broke "05-shm, programs: shm_writer prints 'My pid = N', its own PID"
+    grep -qx "Process2 pid : $reader" <<<"$output" ||
+        broke "05-shm, programs: shm_writer prints 'Process2 pid : N', N the reader's PID ($reader)"
 
     finish "$reader_bg"
-    assert_success
+    expect_status 0 "05-shm, exchange: shm_reader exits 0 after a finished exchange"
     out=$(bg_out reader)
-    [[ $out == *"Process1 pid : $writer"* ]]
-    [[ $out == *'Process1 : Finish to write the Memory'* ]]
-    assert_data_lines "$out"
-    assert_equal "$(work_ipc_objects)" ''
+    grep -qx "Process1 pid : $writer" <<<"$out" ||
+        broke "05-shm, programs: shm_reader prints 'Process1 pid : N', N the writer's PID ($writer)"
+    grep -qx 'Process1 : Finish to write the Memory' <<<"$out" ||
+        broke "05-shm, programs: shm_reader prints 'Process1 : Finish to write the Memory'"
+    data_lines_ok "$out" ||
+        broke "05-shm, programs: shm_reader prints 'shmaddr : ADDRESS, data : K' for K = 1 to 100 in order, and no other shmaddr line"
+}
+
+@test "05-shm: a finished exchange leaves no queue and no segment" {
+    # contract: 05-shm, exchange; rules, 6 (cleanup)
+    checks_cleanup
+    for first in shm_writer shm_reader; do
+        second=shm_reader
+        [ $first = shm_writer ] || second=shm_writer
+        start_bg first $first
+        first_bg=$BG_PID
+        wait_until has_queue
+        run --separate-stderr bounded $second
+        expect_status 0 "05-shm, exchange: $second exits 0 after a finished exchange"
+        finish "$first_bg"
+        expect_status 0 "05-shm, exchange: $first exits 0 after a finished exchange"
+        no_work_objects "05-shm, exchange: after a finished exchange ($first first) the queue and the segment are gone"
+    done
 }
 
 @test "05-shm: shm_writer and shm_reader started together, 10 times in a row, never hang" {
-    expected=$(seq 100 | sed 's/^/data : /')
+    # contract: 05-shm, exchange; rules, 8 (signals)
     runs=$(repeat 10 3)
     for i in $(seq "$runs"); do
         if [ $((i % 2)) = 0 ]; then
-            bounded shm_writer > writer.out 2>&1 3>&- & first=$!
-            bounded shm_reader > reader.out 2>&1 || fail "run $i: reader: $(cat reader.out)"
+            start_bg writer shm_writer
+            first=$BG_PID
+            start_bg reader shm_reader
+            second=$BG_PID
         else
-            bounded shm_reader > reader.out 2>&1 3>&- & first=$!
-            bounded shm_writer > writer.out 2>&1 || fail "run $i: writer: $(cat writer.out)"
+            start_bg reader shm_reader
+            first=$BG_PID
+            start_bg writer shm_writer
+            second=$BG_PID
         fi
-        wait "$first" || fail "run $i: $(cat writer.out reader.out)"
-        assert_equal "$(sed -n 's/^shmaddr : 0x[0-9a-f]*, //p' reader.out)" "$expected"
+        for pid in "$first" "$second"; do
+            finish "$pid"
+            [ "$status" -ne 124 ] ||
+                broke "05-shm, exchange: started together, the pair never hangs (run $i: ${BG_NAME[$pid]} hung until its time limit)"
+            expect_status 0 "05-shm, exchange: started together, both finish the exchange (run $i: ${BG_NAME[$pid]})"
+        done
+        data_lines_ok "$(bg_out reader)" ||
+            broke "05-shm, programs: shm_reader prints 'shmaddr : ADDRESS, data : K' for K = 1 to 100 in order (run $i)"
     done
-    assert_equal "$(work_ipc_objects)" ''
 }
 
-@test "05-shm: shm_writer's message queue is 0600, and a lone writer stopped by SIGINT removes it" {
+@test "05-shm: shm_writer's message queue has mode 0600" {
+    # contract: 05-shm, exchange; rules, 7 (permissions)
     start_bg writer shm_writer
     writer=$BG_PID
     wait_until has_queue
-    wait_blocked "$writer"
     read -r kind id rest < <(work_ipc_objects)
-    assert_equal "$kind" q
-    assert_equal "$(ipc_perms q "$id")" 600
-    kill -INT "$(program_pid "$writer")"
-    finish "$writer"
-    assert_failure 1
-    assert_equal "$(work_ipc_objects)" ''
+    perms=$(ipc_perms q "$id")
+    [ "$perms" = 600 ] ||
+        broke "rules, 7 (permissions): shm_writer's message queue has mode 0600 (it has $perms)"
 }
 
-@test "05-shm: a lone shm_writer or shm_reader stopped by SIGTERM removes the queue" {
+@test "05-shm: a lone shm_writer or shm_reader stopped by SIGINT or SIGTERM removes the queue and ends with status 130 or 143" {
+    # contract: 05-shm, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
     for program in shm_writer shm_reader; do
-        start_bg lone $program
-        lone=$BG_PID
-        wait_until has_queue
-        wait_blocked "$lone"
-        kill -TERM "$(program_pid "$lone")"
-        finish "$lone"
-        assert_failure 1
-        assert_equal "$(work_ipc_objects)" ''
+        for signal in INT TERM; do
+            start_bg lone $program
+            lone=$BG_PID
+            wait_until has_queue
+            wait_blocked "$lone"
+            kill -$signal "$(program_pid "$lone")"
+            finish "$lone"
+            expect_status "$(signal_status $signal)" \
+                "rules, 8 (signals): a lone $program stopped by SIG$signal ends with status 128+N"
+            no_work_objects "05-shm, cleanup and signals: a lone $program stopped by SIG$signal removes the queue"
+        done
     done
 }
 
 @test "05-shm: a writer and a reader in two folders do not meet" {
+    # contract: 05-shm, exchange; rules, 5 (keys)
     mkdir other
     start_bg writer shm_writer
     writer=$BG_PID
@@ -362,16 +467,16 @@ counter_and_show() {
     wait_blocked "$other_reader"
 
     run --separate-stderr bounded shm_reader     # the writer's partner is here
-    assert_success
-    assert_data_lines "$output"
+    expect_status 0 "05-shm, exchange: the reader in the writer's folder finishes the exchange"
+    data_lines_ok "$output" ||
+        broke "05-shm, programs: shm_reader prints 'shmaddr : ADDRESS, data : K' for K = 1 to 100 in order"
     finish "$writer"
-    assert_success
+    expect_status 0 "05-shm, exchange: the writer finishes the exchange with the reader of its own folder"
 
-    kill -0 "$(program_pid "$other_reader")"    # still waiting for a writer of its own
+    ! has_ended "$other_reader" ||
+        broke "rules, 5 (keys): a reader in another folder waits for a writer of its own folder"
     kill -TERM "$(program_pid "$other_reader")"
     finish "$other_reader"
-    assert_failure 1
-    assert_equal "$(objects_in "$WORK/other")" ''
 }
 
 # partner_killed FIRST SECOND VICTIM: FIRST (shm_writer or shm_reader) starts,
@@ -380,6 +485,7 @@ counter_and_show() {
 # must exit 1 with a message and remove everything.
 partner_killed() {
     local first=$1 second=$2 first_bg first_pid second_bg victim_bg survivor survivor_bg
+    checks_cleanup
     start_bg "$first" "$first"
     first_bg=$BG_PID
     wait_until has_queue
@@ -397,38 +503,44 @@ partner_killed() {
         victim_bg=$second_bg survivor=$first survivor_bg=$first_bg
     fi
     finish "$victim_bg"
-    assert_failure 137
+    [ "$status" -eq 137 ] || broke "(the test) the victim did not die of the test's SIGKILL (status $status)"
     kill -CONT "$first_pid" 2>/dev/null || true
     finish "$survivor_bg"
-    assert_failure 1
-    [[ $(bg_err "$survivor") == "$survivor":* ]] || fail "$survivor said: $(bg_err "$survivor")"
-    assert_equal "$(work_ipc_objects)" ''
+    [ "$status" -ne 124 ] ||
+        broke "05-shm, partner's death: $survivor notices that its partner died instead of waiting forever"
+    expect_status 1 "05-shm, partner's death: $survivor whose partner died exits 1"
+    [ -n "$(bg_err "$survivor")" ] ||
+        broke "05-shm, partner's death: $survivor says on stderr that its partner died"
+    no_work_objects "05-shm, partner's death: $survivor whose partner died removes what is left of the queue and the segment"
 }
 
 @test "05-shm: the reader killed while the writer waits for it: the writer exits 1 and removes all" {
+    # contract: 05-shm, partner's death; rules, 8 (signals)
     partner_killed shm_reader shm_writer first
 }
 
 @test "05-shm: the reader killed mid-exchange: the writer, going on, exits 1 and removes all" {
+    # contract: 05-shm, partner's death; rules, 8 (signals)
     partner_killed shm_writer shm_reader second    # the reader has the writer's PID, and waits
 }
 
 @test "05-shm: the writer killed while the reader waits for it: the reader exits 1 and removes all" {
+    # contract: 05-shm, partner's death; rules, 8 (signals)
     partner_killed shm_writer shm_reader first
 }
 
 @test "05-shm: the writer killed mid-exchange: the reader, going on, exits 1 and removes all" {
+    # contract: 05-shm, partner's death; rules, 8 (signals)
     partner_killed shm_reader shm_writer second    # the writer has posted its PID, and waits
 }
 
-@test "05-shm: shm_writer and shm_reader with an argument print usage and exit 2" {
+@test "05-shm: shm_writer and shm_reader with an argument: wrong usage, nothing created" {
+    # contract: 05-shm, bad input; rules, 3 (errors)
     for program in shm_writer shm_reader; do
         run --separate-stderr bounded $program extra
-        assert_failure 2
-        assert_output ''
-        [[ $stderr == "usage: $program"* ]] || fail "$program: $stderr"
+        expect_usage "$program"
     done
-    assert_equal "$(work_ipc_objects)" ''
+    no_work_objects "05-shm, bad input: wrong usage creates nothing"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# 06-shm-filecopy: shm_copy and shm_copy_reader, as CONTRACT.md describes them.
+# 06-shm-filecopy: shm_copy and shm_copy_reader, as CONTRACT.md (section
+# 06-shm-filecopy) describes them.
 
 load test_helper
 
@@ -18,16 +19,17 @@ random_file() {
     fi
 }
 
-# assert_copied SIZE [OPTIONS]: shm_copy [OPTIONS] src dst succeeds, says
-# "copied SIZE bytes" last, and dst is src byte for byte.
-assert_copied() {
+# expect_copied SIZE [OPTIONS]: shm_copy [OPTIONS] src dst succeeds, says
+# "copied SIZE bytes" last, and dst is src byte for byte; else broke.
+expect_copied() {
     local size=$1
     shift
     run --separate-stderr bounded shm_copy "$@" src dst
-    [ "$status" -eq 0 ] || fail "shm_copy $* of $size bytes: status $status: $stderr"
-    [ "${lines[-1]}" = "copied $size bytes" ] ||
-        fail "shm_copy $* of $size bytes: last line '${lines[-1]}'"
-    cmp src dst || fail "shm_copy $* of $size bytes: dst differs from src"
+    expect_status 0 "06-shm-filecopy, the copy: shm_copy $* of a $size-byte file exits 0"
+    [ "${lines[-1]:-}" = "copied $size bytes" ] ||
+        broke "06-shm-filecopy, programs: the last line of shm_copy $* is 'copied N bytes', N the file's size ($size)"
+    cmp -s src dst ||
+        broke "06-shm-filecopy, the copy: shm_copy $* copies a $size-byte file exactly (dst differs from src: $(cmp src dst 2>&1))"
 }
 
 # copy_sizes CHUNK [OPTIONS]: copies of 0, 1, CHUNK-1, CHUNK, CHUNK+1 and
@@ -39,15 +41,37 @@ copy_sizes() {
                   sort -nu); do
         random_file src "$size"
         rm -f dst
-        assert_copied "$size" "$@"
+        expect_copied "$size" "$@"
     done
 }
 
-# assert_refused: the last run failed with status 1 or 2 (not a crash, not
-# a timeout) and said why on stderr.
-assert_refused() {
-    [ "$status" -eq 1 ] || [ "$status" -eq 2 ] || fail "status $status, expected 1 or 2"
-    [ -n "$stderr" ] || fail "no message on stderr"
+# files_in DIR: the names in DIR, hidden ones too, one a line.
+files_in() {
+    ls -A "$1"
+}
+
+# expect_files DIR NAMES RULE: DIR holds exactly NAMES (one a line, as
+# files_in prints them), else broke RULE.
+expect_files() {
+    local now
+    now=$(files_in "$1")
+    [ "$now" = "$2" ] || broke "$3 (in $1 now: $(echo $now))"
+}
+
+# no_work_objects RULE: no IPC object has an ftok key of the test's folder,
+# else broke RULE, listing them.
+no_work_objects() {
+    local left
+    left=$(work_ipc_objects)
+    [ -z "$left" ] || broke "$1 (left: $left)"
+}
+
+# expect_refused NAME RULE: the last run was refused before anything was
+# made: exit 1, a message naming NAME, nothing on stdout, no IPC object.
+expect_refused() {
+    expect_error "$1" "$2"
+    [ -z "$output" ] || broke "06-shm-filecopy, bad input: a refused start prints nothing on stdout"
+    no_work_objects "06-shm-filecopy, bad input: a refused start creates no IPC object"
 }
 
 # child_of PID: the first child of process PID, once it has one.
@@ -66,11 +90,6 @@ has_partial_copy() {
     find "$1" -mindepth 1 -maxdepth 1 -type f ! -name "$2" -size +0 | grep -q .
 }
 
-# files_in DIR: the names in DIR, hidden ones too, one a line.
-files_in() {
-    ls -A "$1"
-}
-
 # start_slow_copy [OLD]: starts copying 16 MiB one byte per chunk from src
 # to out/dst, so that the copy takes far longer than the test; out/dst is
 # first made with the text OLD if given. Waits until the copy is under way
@@ -83,36 +102,61 @@ start_slow_copy() {
     start_bg copy shm_copy -b 1 src out/dst
     COPY=$BG_PID
     WRITER=$(program_pid "$COPY")
-    wait_until has_partial_copy out dst
-    READER=$(child_of "$WRITER")
+    wait_until has_partial_copy out dst ||
+        broke "06-shm-filecopy, the destination: the copy is written under a temporary name in DST's folder (none with data appeared in out/)"
+    READER=$(child_of "$WRITER") ||
+        broke "06-shm-filecopy, programs: shm_copy starts shm_copy_reader as its child"
     if [ $# -eq 0 ]; then
-        assert [ ! -e out/dst ]
+        [ ! -e out/dst ] ||
+            broke "06-shm-filecopy, the destination: DST appears only when the copy is complete"
     else
-        assert_equal "$(cat out/dst)" "$1"
+        [ "$(cat out/dst)" = "$1" ] ||
+            broke "06-shm-filecopy, the destination: an old DST keeps its content until the copy is complete"
     fi
 }
 
-# finish PID: waits for a program started by start_bg; sets $status.
+# finish PID: waits for a program started by start_bg; sets $status and
+# clears $output and $stderr (broke then shows the programs' stderr).
 finish() {
     status=0
+    output=
+    stderr=
     wait_bg "$1" || status=$?
 }
 
-# assert_copy_abandoned [OLD]: the slow copy has ended with a non-zero status
-# before its time limit, left no IPC object and no partial copy, and out/dst
-# holds OLD (or does not exist); its reader is gone.
-assert_copy_abandoned() {
+# expect_copy_abandoned STATUS RULE [OLD]: the slow copy has ended with
+# STATUS (else broke RULE), left no IPC object and no partial copy, and
+# out/dst holds OLD (or does not exist); its reader is gone.
+expect_copy_abandoned() {
+    local expected=$1 rule=$2
+    shift 2
     finish "$COPY"
-    [ "$status" -ne 0 ] || fail "shm_copy exited 0"
-    [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "shm_copy hung until its time limit"
-    assert_equal "$(work_ipc_objects)" ''
+    [ "$status" -ne 124 ] || broke "06-shm-filecopy, faults and signals: shm_copy ends at once, it must not run on until its time limit"
+    expect_status "$expected" "$rule"
+    no_work_objects "06-shm-filecopy, faults and signals: shm_copy removes both IPC objects when the copy fails or is stopped"
     if [ $# -eq 0 ]; then
-        assert_equal "$(files_in out)" ''
+        expect_files out '' "06-shm-filecopy, faults and signals: a failed or stopped copy leaves no temporary file, and no DST where there was none"
     else
-        assert_equal "$(files_in out)" 'dst'
-        assert_equal "$(cat out/dst)" "$1"
+        expect_files out dst "06-shm-filecopy, faults and signals: a failed or stopped copy leaves no temporary file"
+        [ "$(cat out/dst)" = "$1" ] ||
+            broke "06-shm-filecopy, faults and signals: a failed or stopped copy leaves the old DST as it was"
     fi
-    wait_until eval "! kill -0 $READER 2>/dev/null"
+    wait_until -p '' eval "! kill -0 $READER 2>/dev/null" ||
+        broke "06-shm-filecopy, faults and signals: when the copy fails or is stopped, the reader ends too"
+}
+
+# plus_one NUMBER: the decimal NUMBER plus 1, digit by digit (NUMBER may be
+# too big for the shell's 64-bit arithmetic, as SHMMAX often is).
+plus_one() {
+    local number=$1 result='' digit carry=1
+    while [ -n "$number" ]; do
+        digit=$((${number: -1} + carry))
+        number=${number%?}
+        carry=$((digit / 10))
+        result=$((digit % 10))$result
+    done
+    [ "$carry" -eq 0 ] || result=1$result
+    echo "$result"
 }
 
 # fewer_under_valgrind N ARGS...: prints ARGS one a line, only the first N
@@ -126,292 +170,339 @@ fewer_under_valgrind() {
 
 # ---------------------------------------------------------------- copies
 
-@test "06-shm-filecopy: shm_copy copies a file and prints the seed's lines" {
+@test "06-shm-filecopy: shm_copy copies a file and prints the original example's lines and copied N bytes" {
+    # contract: 06-shm-filecopy, programs
     printf 'Hello, shared memory!\n' > src
     run --separate-stderr bounded shm_copy src dst
-    assert_success
-    assert_equal "$stderr" ''
-    assert_line --index 0 --regexp '^my\(write\) pid is [0-9]+$'
-    assert_line --regexp '^my child pid is [0-9]+$'
-    assert_equal "${lines[-1]}" 'copied 22 bytes'
-    writer=$(sed -n 's/^my(write) pid is //p' <<<"$output")
-    child=$(sed -n 's/^my child pid is //p' <<<"$output")
-    assert [ "$writer" != "$child" ]
-    cmp src dst
+    expect_status 0 "06-shm-filecopy, exit statuses: a successful copy exits 0"
+    [[ ${lines[0]:-} =~ ^my\(write\)\ pid\ is\ ([0-9]+)$ ]] ||
+        broke "06-shm-filecopy, programs: shm_copy's first line is 'my(write) pid is N'"
+    writer=${BASH_REMATCH[1]}
+    child=$(sed -n 's/^my child pid is \([0-9][0-9]*\)$/\1/p' <<<"$output")
+    [ -n "$child" ] || broke "06-shm-filecopy, programs: shm_copy prints 'my child pid is N', N the reader's PID"
+    [ "$writer" != "$child" ] ||
+        broke "06-shm-filecopy, programs: 'my(write) pid is N' shows shm_copy's PID, 'my child pid is N' the reader's: two processes"
+    grep -qx "my parent pid is $writer" <<<"$output" ||
+        broke "06-shm-filecopy, programs: shm_copy_reader prints 'my parent pid is N', N shm_copy's PID ($writer)"
+    grep -qx "my(read) pid is $child" <<<"$output" ||
+        broke "06-shm-filecopy, programs: shm_copy_reader prints 'my(read) pid is N', its own PID ($child)"
+    [ "${lines[-1]}" = 'copied 22 bytes' ] ||
+        broke "06-shm-filecopy, programs: shm_copy's last line is 'copied N bytes' (here 22)"
+    cmp -s src dst || broke "06-shm-filecopy, the copy: the copy is exact"
 }
 
 @test "06-shm-filecopy: shm_copy removes its IPC objects after a copy" {
+    # contract: 06-shm-filecopy, the copy; rules, 6 (cleanup)
+    checks_cleanup
     printf 'Hello\n' > src
     run --separate-stderr bounded shm_copy src dst
-    assert_success
-    assert_equal "$(work_ipc_objects)" ''
+    expect_status 0 "06-shm-filecopy, exit statuses: a successful copy exits 0"
+    no_work_objects "06-shm-filecopy, the copy: shm_copy removes the segment and the queue when the copy ends"
 }
 
 @test "06-shm-filecopy: files of 0, 1, CHUNK-1, CHUNK, CHUNK+1, 3*CHUNK+7 bytes with CHUNK 1" {
+    # contract: 06-shm-filecopy, the copy
     copy_sizes 1 -b 1
 }
 
 @test "06-shm-filecopy: files of 0, 1, CHUNK-1, CHUNK, CHUNK+1, 3*CHUNK+7 bytes with CHUNK 100" {
+    # contract: 06-shm-filecopy, the copy
     copy_sizes 100 -b 100
 }
 
 @test "06-shm-filecopy: files of 0, 1, CHUNK-1, CHUNK, CHUNK+1, 3*CHUNK+7 bytes with CHUNK 4096" {
+    # contract: 06-shm-filecopy, the copy
     copy_sizes 4096 -b 4096
 }
 
 @test "06-shm-filecopy: files of 0, 1, CHUNK-1, CHUNK, CHUNK+1, 3*CHUNK+7 bytes with the default CHUNK (64 KiB)" {
+    # contract: 06-shm-filecopy, programs; 06-shm-filecopy, the copy
     copy_sizes 65536
 }
 
 @test "06-shm-filecopy: files of 0, 1, CHUNK-1, CHUNK, CHUNK+1, 3*CHUNK+7 bytes with CHUNK 1 MiB" {
+    # contract: 06-shm-filecopy, the copy
     copy_sizes 1048576 -b 1048576
 }
 
 @test "06-shm-filecopy: 20 MiB of random binary data arrive byte for byte" {
+    # contract: 06-shm-filecopy, the copy
     size=$((20 * 1024 * 1024))
     [ -z "${IPC_LABS_VALGRIND:-}" ] || size=$((4 * 1024 * 1024))
     random_file src "$size"
-    assert_copied "$size"
+    expect_copied "$size"
 }
 
 @test "06-shm-filecopy: NUL bytes and text after them arrive (no strcpy)" {
+    # contract: 06-shm-filecopy, the copy
     printf 'abc\0def\0\0ghi\n' > src
-    assert_copied 13 -b 4
+    expect_copied 13 -b 4
     printf '\0\0\0' > src
-    assert_copied 3
+    expect_copied 3
 }
 
-@test "06-shm-filecopy: a longer old DST is truncated, not appended to" {
+@test "06-shm-filecopy: a longer old DST is truncated, not appended to, also on a second run" {
+    # contract: 06-shm-filecopy, the destination; rules, 11 (destinations)
     head -c 100000 /dev/urandom > dst
     printf 'short\n' > src
-    assert_copied 6
-    # A second run into the same DST must not double it (the seed's "ab").
-    assert_copied 6
+    expect_copied 6
+    # A second run into the same DST must not double it (the original "ab").
+    expect_copied 6
 }
 
 @test "06-shm-filecopy: DST in another folder: the copy is there and nothing else" {
+    # contract: 06-shm-filecopy, the destination; rules, 11 (destinations)
     random_file src 5000
     mkdir out
     run --separate-stderr bounded shm_copy -b 100 src out/copy
-    assert_success
-    cmp src out/copy
-    assert_equal "$(files_in out)" 'copy'
-    assert_equal "$(files_in .)" $'out\nsrc'
+    expect_status 0 "06-shm-filecopy, the destination: a copy into another folder succeeds"
+    cmp -s src out/copy || broke "06-shm-filecopy, the copy: the copy is exact"
+    expect_files out copy "06-shm-filecopy, the destination: after a successful copy DST's folder holds DST and nothing new"
+    expect_files . $'out\nsrc' "06-shm-filecopy, the destination: nothing is written beside SRC or in the working folder"
 }
 
 @test "06-shm-filecopy: shm_copy finds its reader from another folder and through a link" {
+    # contract: 06-shm-filecopy, the destination; rules, 9 (partners)
     random_file src 3000
     ln -s "$(command -v shm_copy)" linked_copy
     mkdir elsewhere
     cd elsewhere
     run --separate-stderr bounded "$WORK/linked_copy" ../src ../dst
-    assert_success
-    cmp ../src ../dst
-    assert_equal "$(objects_in "$WORK/elsewhere")" ''
+    expect_status 0 "rules, 9 (partners): shm_copy finds shm_copy_reader beside itself (/proc/self/exe), from any folder and through a link"
+    cmp -s ../src ../dst || broke "06-shm-filecopy, the copy: the copy is exact"
 }
 
 @test "06-shm-filecopy: 20 copies in a row leave nothing behind" {
+    # contract: 06-shm-filecopy, the copy; rules, 6 (cleanup)
+    checks_cleanup
     for i in $(fewer_under_valgrind 4 $(seq 20)); do
         random_file src $((i * 997))
-        run bounded shm_copy -b 512 src dst
-        [ "$status" -eq 0 ] || fail "copy $i: status $status"
-        cmp src dst || fail "copy $i differs"
+        run --separate-stderr bounded shm_copy -b 512 src dst
+        expect_status 0 "06-shm-filecopy, the copy: each of 20 copies in a row succeeds (copy $i)"
+        cmp -s src dst || broke "06-shm-filecopy, the copy: each of 20 copies in a row is exact (copy $i)"
+        no_work_objects "06-shm-filecopy, the copy: each copy removes its IPC objects (copy $i)"
     done
-    assert_equal "$(files_in .)" $'dst\nsrc'
+    expect_files . $'dst\nsrc' "06-shm-filecopy, the destination: no temporary file is left after a copy"
 }
 
 # ---------------------------------------------------------------- bad input
 
-@test "06-shm-filecopy: a missing SRC is an error before anything is created" {
+@test "06-shm-filecopy: a missing SRC is refused, exit 1, naming it, before anything is created" {
+    # contract: 06-shm-filecopy, bad input; rules, 3 (errors)
     run --separate-stderr bounded shm_copy missing.txt dst
-    assert_failure 1
-    [[ $stderr == *missing.txt* ]]
-    assert_equal "$output" ''
-    assert_equal "$(files_in .)" ''
+    expect_refused missing.txt "06-shm-filecopy, bad input: a missing SRC is refused with exit 1 and a message naming it"
+    expect_files . '' "06-shm-filecopy, bad input: a refused start creates no DST and no temporary file"
 }
 
-@test "06-shm-filecopy: an unreadable SRC is an error before anything is created" {
+@test "06-shm-filecopy: an unreadable SRC is refused, exit 1, naming it, before anything is created" {
+    # contract: 06-shm-filecopy, bad input; rules, 3 (errors)
     echo secret > src
     chmod 000 src
-    run --separate-stderr without_file_privileges timeout 20 "$(command -v shm_copy)" src dst
-    assert_failure 1
-    [[ $stderr == *src* ]]
-    assert_equal "$(files_in .)" 'src'
+    run --separate-stderr without_file_privileges timeout "$LAB_TIMEOUT" "$(command -v shm_copy)" src dst
+    expect_refused src "06-shm-filecopy, bad input: an unreadable SRC is refused with exit 1 and a message naming it"
+    expect_files . src "06-shm-filecopy, bad input: a refused start creates no DST and no temporary file"
 }
 
-@test "06-shm-filecopy: a folder as SRC is an error, nothing created" {
+@test "06-shm-filecopy: a folder as SRC is refused, exit 1, naming it, nothing created" {
+    # contract: 06-shm-filecopy, bad input
     mkdir adir
     run --separate-stderr bounded shm_copy adir dst
-    assert_refused
-    assert_equal "$(files_in .)" 'adir'
+    expect_refused adir "06-shm-filecopy, bad input: a folder as SRC is refused with exit 1 and a message naming it"
+    expect_files . adir "06-shm-filecopy, bad input: a refused start creates no DST and no temporary file"
 }
 
-@test "06-shm-filecopy: DST in a folder it cannot write is an error, nothing left" {
+@test "06-shm-filecopy: DST in a folder it cannot write is refused, exit 1, naming it, nothing left" {
+    # contract: 06-shm-filecopy, bad input; rules, 3 (errors)
     echo data > src
     mkdir locked
     chmod 555 locked
-    run --separate-stderr without_file_privileges timeout 20 "$(command -v shm_copy)" src locked/dst
-    assert_failure 1
-    assert_equal "$(files_in locked)" ''
-    assert_equal "$(files_in .)" $'locked\nsrc'
+    run --separate-stderr without_file_privileges timeout "$LAB_TIMEOUT" "$(command -v shm_copy)" src locked/dst
+    expect_refused locked "06-shm-filecopy, bad input: DST in a folder that cannot be written is refused with exit 1 and a message naming DST or its folder"
+    expect_files locked '' "06-shm-filecopy, bad input: a refused start leaves nothing in DST's folder"
+    expect_files . $'locked\nsrc' "06-shm-filecopy, bad input: a refused start creates nothing"
 }
 
-@test "06-shm-filecopy: SRC and DST the same file are refused, SRC untouched" {
+@test "06-shm-filecopy: SRC and DST the same file under three names are refused, SRC untouched" {
+    # contract: 06-shm-filecopy, bad input; rules, 3 (errors)
     random_file src 70000
     sum=$(cksum < src)
-    run --separate-stderr bounded shm_copy src src
-    assert_refused
-    run --separate-stderr bounded shm_copy src ./src
-    assert_refused
-    run --separate-stderr bounded shm_copy src "$WORK/../work/src"
-    assert_refused
-    assert_equal "$(cksum < src)" "$sum"
-    assert_equal "$(files_in .)" 'src'
+    for dst in src ./src "$WORK/../work/src"; do
+        run --separate-stderr bounded shm_copy src "$dst"
+        expect_refused src "06-shm-filecopy, bad input: DST the same file as SRC ($dst) is refused with exit 1 and a message naming it"
+    done
+    [ "$(cksum < src)" = "$sum" ] || broke "06-shm-filecopy, bad input: a refused copy leaves SRC untouched"
+    expect_files . src "06-shm-filecopy, bad input: a refused start creates no temporary file"
 }
 
-@test "06-shm-filecopy: DST a symbolic link to SRC is refused, both untouched" {
+@test "06-shm-filecopy: DST a symbolic link to SRC, or SRC one to DST, is refused, both untouched" {
+    # contract: 06-shm-filecopy, bad input
     random_file src 70000
     sum=$(cksum < src)
     ln -s src link
     run --separate-stderr bounded shm_copy src link
-    assert_refused
+    expect_refused link "06-shm-filecopy, bad input: DST a symbolic link to SRC is refused with exit 1 and a message naming it"
     run --separate-stderr bounded shm_copy link src
-    assert_refused
-    assert_equal "$(cksum < src)" "$sum"
-    assert_equal "$(readlink link)" 'src'
-    assert_equal "$(files_in .)" $'link\nsrc'
+    expect_refused src "06-shm-filecopy, bad input: SRC a symbolic link to DST is refused with exit 1 and a message naming DST"
+    [ "$(cksum < src)" = "$sum" ] || broke "06-shm-filecopy, bad input: a refused copy leaves SRC untouched"
+    [ "$(readlink link)" = src ] || broke "06-shm-filecopy, bad input: a refused copy leaves the link as it was"
+    expect_files . $'link\nsrc' "06-shm-filecopy, bad input: a refused start creates no temporary file"
 }
 
-@test "06-shm-filecopy: DST a hard link to SRC is refused, SRC untouched" {
+@test "06-shm-filecopy: DST a hard link of SRC is refused, SRC untouched" {
+    # contract: 06-shm-filecopy, bad input
     random_file src 70000
     sum=$(cksum < src)
     ln src hard
     run --separate-stderr bounded shm_copy src hard
-    assert_refused
+    expect_refused hard "06-shm-filecopy, bad input: DST a hard link of SRC is refused with exit 1 and a message naming it"
     run --separate-stderr bounded shm_copy hard src
-    assert_refused
-    assert_equal "$(cksum < src)" "$sum"
-    assert_equal "$(stat -c %h src)" 2
-    assert_equal "$(files_in .)" $'hard\nsrc'
+    expect_refused src "06-shm-filecopy, bad input: DST a hard link of SRC is refused with exit 1 and a message naming it"
+    [ "$(cksum < src)" = "$sum" ] || broke "06-shm-filecopy, bad input: a refused copy leaves SRC untouched"
+    [ "$(stat -c %h src)" = 2 ] || broke "06-shm-filecopy, bad input: a refused copy leaves the hard link as it was"
+    expect_files . $'hard\nsrc' "06-shm-filecopy, bad input: a refused start creates no temporary file"
 }
 
 @test "06-shm-filecopy: an existing DST that is a folder is refused and left alone" {
+    # contract: 06-shm-filecopy, bad input
     echo data > src
     mkdir adir
     touch adir/inside
     run --separate-stderr bounded shm_copy src adir
-    assert_refused
-    assert [ -d adir ]
-    assert_equal "$(files_in adir)" 'inside'
-    assert_equal "$(files_in .)" $'adir\nsrc'
+    expect_refused adir "06-shm-filecopy, bad input: an existing DST that is a folder is refused with exit 1 and a message naming it"
+    expect_files adir inside "06-shm-filecopy, bad input: a refused DST folder is left as it was"
+    expect_files . $'adir\nsrc' "06-shm-filecopy, bad input: a refused start creates nothing"
 }
 
-@test "06-shm-filecopy: an existing DST that is a FIFO is refused and left alone" {
+@test "06-shm-filecopy: an existing DST that is a FIFO is refused at once and left alone" {
+    # contract: 06-shm-filecopy, bad input
     echo data > src
     mkfifo fifo
     run --separate-stderr bounded shm_copy src fifo
-    status_fifo=$status
     is_fifo=no
     [ -p fifo ] && is_fifo=yes
-    rm -f fifo
-    status=$status_fifo
-    assert_refused
-    assert_equal "$is_fifo" yes
-    assert_equal "$(files_in .)" 'src'
+    rm -f fifo              # before any broke: a FIFO left would be a leftover too
+    [ "$status" -ne 124 ] ||
+        broke "06-shm-filecopy, bad input: a FIFO as DST is refused, never opened for writing (shm_copy blocked until its time limit)"
+    expect_refused fifo "06-shm-filecopy, bad input: an existing DST that is a FIFO is refused with exit 1 and a message naming it"
+    [ $is_fifo = yes ] || broke "06-shm-filecopy, bad input: a refused DST FIFO is left as it was"
+    expect_files . src "06-shm-filecopy, bad input: a refused start creates nothing"
 }
 
-@test "06-shm-filecopy: an existing DST that is a device is refused and left alone" {
+@test "06-shm-filecopy: an existing DST that is a device (a link to /dev/null) is refused and left alone" {
+    # contract: 06-shm-filecopy, bad input
     echo data > src
     ln -s /dev/null device
     run --separate-stderr bounded shm_copy src device
-    assert_refused
-    assert_equal "$(readlink device)" /dev/null
-    assert [ -c /dev/null ]
-    assert_equal "$(files_in .)" $'device\nsrc'
+    expect_refused device "06-shm-filecopy, bad input: an existing DST that is a device is refused with exit 1 and a message naming it"
+    [ "$(readlink device)" = /dev/null ] && [ -c /dev/null ] ||
+        broke "06-shm-filecopy, bad input: a refused DST device (and the link to it) is left as it was"
+    expect_files . $'device\nsrc' "06-shm-filecopy, bad input: a refused start creates nothing"
 }
 
-@test "06-shm-filecopy: CHUNK zero, negative or not a number prints usage and exits 2" {
+@test "06-shm-filecopy: CHUNK zero, negative or not a decimal number is wrong usage" {
+    # contract: 06-shm-filecopy, bad input; 06-shm-filecopy, the copy; rules, 4 (numbers)
     echo data > src
     while IFS= read -r chunk; do
         run --separate-stderr bounded shm_copy -b "$chunk" src dst
-        assert_failure 2
-        [[ $stderr == usage:\ shm_copy* ]] || fail "CHUNK '$chunk': $stderr"
+        expect_usage shm_copy
     done < <(fewer_under_valgrind 3 0 abc -5 12x '' ' 5' 0x10 1e3)
-    assert_equal "$(files_in .)" 'src'
+    no_work_objects "06-shm-filecopy, bad input: wrong usage creates nothing"
+    expect_files . src "06-shm-filecopy, bad input: wrong usage creates nothing"
 }
 
-@test "06-shm-filecopy: CHUNK over the system's segment limit prints usage and exits 2" {
+@test "06-shm-filecopy: CHUNK over the system's segment limit (SHMMAX) is wrong usage" {
+    # contract: 06-shm-filecopy, the copy; 06-shm-filecopy, bad input; rules, 4 (numbers)
     echo data > src
     shmmax=$(cat /proc/sys/kernel/shmmax)
-    # Ten times SHMMAX (a digit appended): too big, or too big for 64 bits.
-    for chunk in "${shmmax}0" 99999999999999999999999; do
+    # SHMMAX + 1; ten times SHMMAX (a digit appended): too big, or too big for
+    # 64 bits.
+    for chunk in "$(plus_one "$shmmax")" "${shmmax}0" 99999999999999999999999; do
         run --separate-stderr bounded shm_copy -b "$chunk" src dst
-        assert_failure 2
-        [[ $stderr == usage:\ shm_copy* ]] || fail "CHUNK '$chunk': $stderr"
+        expect_usage shm_copy
     done
-    assert_equal "$(files_in .)" 'src'
+    expect_files . src "06-shm-filecopy, bad input: wrong usage creates nothing"
 }
 
-@test "06-shm-filecopy: shm_copy with a wrong number of arguments or a bad option prints usage and exits 2" {
+@test "06-shm-filecopy: shm_copy with a wrong number of arguments or a bad option is wrong usage" {
+    # contract: 06-shm-filecopy, bad input; rules, 3 (errors)
     echo data > src
     while IFS= read -r args; do
         run --separate-stderr bounded shm_copy $args
-        assert_failure 2
-        [[ $stderr == *usage:\ shm_copy* ]] || fail "shm_copy $args: $stderr"
+        expect_usage shm_copy
     done < <(fewer_under_valgrind 3 'src' '-x src dst' 'src dst extra' '' '-b')
-    assert_equal "$(files_in .)" 'src'
+    no_work_objects "06-shm-filecopy, bad input: wrong usage creates nothing"
+    expect_files . src "06-shm-filecopy, bad input: wrong usage creates nothing"
 }
 
 # ---------------------------------------------------------------- faults
 
-@test "06-shm-filecopy: the reader killed mid-copy: shm_copy fails at once, removes everything, keeps the old DST" {
+@test "06-shm-filecopy: the reader killed mid-copy: shm_copy exits 1 at once, removes everything, keeps the old DST" {
+    # contract: 06-shm-filecopy, faults and signals; rules, 6 (cleanup)
+    checks_cleanup
     start_slow_copy 'old copy'
     kill -KILL "$READER"
-    assert_copy_abandoned 'old copy'
-    [[ $(bg_out copy) != *copied* ]]
-    [ -n "$(bg_err copy)" ]
+    expect_copy_abandoned 1 "06-shm-filecopy, faults and signals: shm_copy whose reader died exits 1" 'old copy'
+    [[ $(bg_out copy) != *copied* ]] ||
+        broke "06-shm-filecopy, faults and signals: a failed copy prints no 'copied N bytes' line"
+    [ -n "$(bg_err copy)" ] ||
+        broke "06-shm-filecopy, faults and signals: shm_copy says on stderr that its reader died"
 }
 
-@test "06-shm-filecopy: shm_copy stopped by SIGTERM mid-copy cleans up and stops its reader" {
+@test "06-shm-filecopy: shm_copy stopped by SIGTERM mid-copy cleans up, stops its reader, ends with status 143" {
+    # contract: 06-shm-filecopy, faults and signals; rules, 8 (signals)
+    checks_cleanup
     start_slow_copy 'old copy'
     kill -TERM "$WRITER"
-    assert_copy_abandoned 'old copy'
+    expect_copy_abandoned 143 "rules, 8 (signals): shm_copy stopped by SIGTERM ends with status 143" 'old copy'
 }
 
-@test "06-shm-filecopy: shm_copy stopped by SIGINT mid-copy cleans up, stops its reader, creates no DST" {
+@test "06-shm-filecopy: shm_copy stopped by SIGINT mid-copy cleans up, stops its reader, creates no DST, ends with status 130" {
+    # contract: 06-shm-filecopy, faults and signals; rules, 8 (signals)
+    checks_cleanup
     start_slow_copy
     kill -INT "$WRITER"
-    assert_copy_abandoned
+    expect_copy_abandoned 130 "rules, 8 (signals): shm_copy stopped by SIGINT ends with status 130"
 }
 
-@test "06-shm-filecopy: shm_copy_reader without arguments or with a non-numeric SHMID prints usage and exits 2" {
+@test "06-shm-filecopy: shm_copy_reader without two arguments or with a SHMID that is not a decimal number is wrong usage" {
+    # contract: 06-shm-filecopy, bad input; rules, 4 (numbers)
     while IFS= read -r args; do
         run --separate-stderr bounded shm_copy_reader $args
-        assert_failure 2
-        [[ $stderr == usage:\ shm_copy_reader* ]] || fail "shm_copy_reader $args: $stderr"
+        expect_usage shm_copy_reader
     done < <(fewer_under_valgrind 3 'abc dst' '' '-1 dst' '1' '12x dst' '0x10 dst' \
-                                    '99999999999999999999 dst')
-    assert_equal "$(files_in .)" ''
+                                    '99999999999999999999 dst' '1 dst extra')
+    expect_files . '' "06-shm-filecopy, bad input: wrong usage creates nothing"
 }
 
-@test "06-shm-filecopy: shm_copy_reader with a number that is no segment says so and exits 1" {
+@test "06-shm-filecopy: shm_copy_reader with a number that is no segment fails with exit 1 and prints nothing on stdout" {
+    # contract: 06-shm-filecopy, bad input
     id=2147483647
     while awk -v id=$id 'NR > 1 && $2 == id { found = 1 } END { exit !found }' /proc/sysvipc/shm; do
         id=$((id - 1))
     done
     run --separate-stderr bounded shm_copy_reader "$id" dst
-    assert_failure 1
-    [ -n "$stderr" ]
-    assert_equal "$output" ''
-    assert_equal "$(files_in .)" ''
+    expect_status 1 "06-shm-filecopy, bad input: shm_copy_reader with a SHMID that is no segment exits 1"
+    [ -n "$stderr" ] || broke "06-shm-filecopy, bad input: shm_copy_reader with a SHMID that is no segment says so on stderr"
+    [ -z "$output" ] ||
+        broke "06-shm-filecopy, bad input: shm_copy_reader refused at its start prints nothing on stdout (its two lines come once a copy is under way)"
+    expect_files . '' "06-shm-filecopy, bad input: shm_copy_reader refused at its start does not create DST"
 }
 
-@test "06-shm-filecopy: shm_copy_reader with a segment that shm_copy did not make fails cleanly" {
+@test "06-shm-filecopy: shm_copy_reader with a segment that shm_copy did not make fails with exit 1 and leaves it alone" {
+    # contract: 06-shm-filecopy, bad input
     id=$(ipcmk -M 4096 -p 0600 | grep -o '[0-9]*$')
     run --separate-stderr bounded shm_copy_reader "$id" dst
-    ipcrm -m "$id"
-    assert_failure 1
-    [ -n "$stderr" ]
+    still_there=no
+    awk -v id="$id" 'NR > 1 && $2 == id { found = 1 } END { exit !found }' /proc/sysvipc/shm &&
+        still_there=yes
+    ipcrm -m "$id" 2>/dev/null || true
+    expect_status 1 "06-shm-filecopy, bad input: shm_copy_reader with a segment its parent shm_copy did not make exits 1"
+    [ -n "$stderr" ] || broke "06-shm-filecopy, bad input: shm_copy_reader refused at its start says why on stderr"
+    [ -z "$output" ] ||
+        broke "06-shm-filecopy, bad input: shm_copy_reader refused at its start prints nothing on stdout"
+    [ $still_there = yes ] ||
+        broke "06-shm-filecopy, bad input: shm_copy_reader removes no IPC object: the segment is not its own"
+    expect_files . '' "06-shm-filecopy, bad input: shm_copy_reader refused at its start does not create DST"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

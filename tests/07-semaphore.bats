@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # 07-semaphore: sem_counter, and the sem_producer/sem_consumer bounded
-# buffer, as CONTRACT.md describes them.
+# buffer, as CONTRACT.md describes them. The pair is a black box: the tests
+# run it and look at what arrives, what it prints, its exit statuses and
+# ipcs, never inside its segment, so any slot protocol the contract allows
+# passes.
 
 load test_helper
 
@@ -8,6 +11,8 @@ setup()    { lab_setup 07-semaphore; }
 teardown() { lab_teardown; }
 
 MIB=1048576
+
+# ---------------------------------------------------------------- helpers
 
 # read_state PID: sets STATE to the state letter of process PID (R running,
 # S asleep in a system call, T stopped, Z zombie), empty once it is gone.
@@ -55,60 +60,143 @@ asleep() {
     done
 }
 
-# wait_status PID: waits for a start_bg program and sets $status, failing
-# the test if the program had to be killed for running out of time.
-wait_status() {
+# ended NAME PID: waits for the background program NAME (started by start_bg
+# as PID) and sets status, stderr and output (its stdout, unless it is data
+# too long to show) to what it did, so that broke shows them. A program
+# stopped at its time limit fails the test here.
+ended() {
     status=0
-    wait_bg "$1" || status=$?
-    [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "it hung: killed after ${LAB_TIMEOUT}s"
+    wait_bg "$2" || status=$?
+    stderr=$(bg_err "$1")
+    if [ "$(stat -c %s "$BATS_TEST_TMPDIR/$1.out")" -le 4096 ]; then
+        output=$(bg_out "$1")
+    else
+        output="($(stat -c %s "$BATS_TEST_TMPDIR/$1.out") bytes on stdout, not shown)"
+    fi
+    [ "$status" -ne 124 ] && [ "$status" -ne 137 ] ||
+        broke "rules, 12 (time limits): $1 was still running at its time limit (it hung)"
 }
 
-# usage_error NAME ARGS...: NAME with ARGS prints its usage and exits 2.
-usage_error() {
-    run --separate-stderr bounded "$@"
-    [ "$status" -eq 2 ] || fail "$*: exit status $status, expected 2"
-    [ -z "$output" ] || fail "$*: printed on stdout: $output"
-    [[ $stderr == *"usage: $1"* ]] || fail "$*: no usage line: $stderr"
+# says_count SIDE N: the stderr of the last program (run or ended) holds N,
+# the number of bytes SIDE sent or received, as a number of its own.
+says_count() {
+    says_number "$2" "$stderr" ||
+        broke "07-semaphore, output: on success the $1 prints a line on stderr with the number of bytes, $2"
 }
 
-# ---------------------------------------------------------------- sem_counter
+# no_stdout SIDE: the last program printed nothing on stdout.
+no_stdout() {
+    [ -z "$output" ] ||
+        broke "07-semaphore, output: the $1 prints nothing on stdout here (its count goes to stderr)"
+}
+
+# same_file IN OUT RULE: OUT holds exactly the bytes of IN.
+same_file() {
+    [ -f "$2" ] || broke "$3 ($2 was not written)"
+    cmp -s "$1" "$2" ||
+        broke "$3 ($(stat -c %s "$1") bytes sent, $2 has $(stat -c %s "$2"), first difference: $(cmp "$1" "$2" 2>&1 | head -n 1))"
+}
+
+# no_objects_left RULE: no IPC object with an ftok key of the test's folder.
+no_objects_left() {
+    local left
+    left=$(work_ipc_objects)
+    [ -z "$left" ] || broke "$1 (left, kind id key uid: $left)"
+}
+
+# ipc_mode KIND ID: the permission bits of an object in octal, as ipcs shows them.
+ipc_mode() {
+    local file
+    case $1 in
+        m) file=/proc/sysvipc/shm ;;
+        s) file=/proc/sysvipc/sem ;;
+        q) file=/proc/sysvipc/msg ;;
+    esac
+    awk -v id="$2" 'NR > 1 && $2 == id { print $3 }' "$file"
+}
+
+# big_input: in.bin, 20 MiB of random bytes: more than the buffer may hold
+# (at most 8 MiB), so a producer alone, or a stalled transfer, waits.
+big_input() {
+    head -c $((20 * MIB)) /dev/urandom > in.bin
+}
+
+# waits SIDE PID WHY: the program started as PID (the SIDE) is asleep,
+# waiting, as the contract says it must be here; WHY says why it waits.
+waits() {
+    wait_blocked "$2" ||
+        broke "07-semaphore, exchange: the $1 keeps running, asleep in a system call, while it waits $3"
+}
+
+# enter_folder NAME: makes $WORK/NAME and moves into it, for one of several
+# runs in one test: a folder of its own has ftok keys of its own, so what one
+# run leaves behind cannot make the next one fail. leave_folder: back to
+# $WORK; it removes what the run left with that folder's keys and records it
+# for the lab's last test, as lab_teardown does for $WORK (test_helper.bash).
+enter_folder() {
+    mkdir "$WORK/$1"
+    cd "$WORK/$1"
+}
+
+leave_folder() {
+    local left folder=$PWD
+    left=$(objects_in "$folder")
+    cd "$WORK"
+    if [ -n "$left" ]; then
+        remove_ipc_objects <<<"$left"
+        printf '%s\n%s\n' "- $BATS_TEST_DESCRIPTION (in ${folder#"$WORK"/})" \
+            "IPC objects left behind (kind id key uid):"$'\n'"$left" >>"$LEFTOVERS"
+    fi
+}
+
+# -------------------------------------------------------------- sem_counter
 
 @test "07-semaphore: with the lock, got equals expected for several PROCS x ITERS" {
+    # contract: 07-semaphore, sem_counter
     big=20000
     [ -z "${IPC_LABS_VALGRIND:-}" ] || big=2000     # under valgrind every semop is slow
     for case in "1 1" "2 5000" "4 $big" "8 2000"; do
         set -- $case
         run --separate-stderr bounded sem_counter -p "$1" -n "$2"
-        [ "$status" -eq 0 ] || fail "-p $1 -n $2: exit status $status: $stderr"
-        [ "$output" = "expected $(($1 * $2)), got $(($1 * $2))" ] || fail "-p $1 -n $2: $output"
+        expect_status 0 "07-semaphore, sem_counter: sem_counter -p $1 -n $2, with the lock, exits 0"
+        [ "$output" = "expected $(($1 * $2)), got $(($1 * $2))" ] ||
+            broke "07-semaphore, sem_counter: with the lock, sem_counter -p $1 -n $2 prints exactly the line 'expected $(($1 * $2)), got $(($1 * $2))'"
     done
 }
 
 @test "07-semaphore: --no-lock prints the same line, never more than expected, and exits 0" {
+    # contract: 07-semaphore, sem_counter
     # Whether updates are lost on a given run is luck; the line's form is not.
     run --separate-stderr bounded sem_counter --no-lock -p 4 -n 200000
-    assert_success
-    assert_output --regexp '^expected 800000, got [0-9]+$'
-    got=${output##* }
-    [ "$got" -le 800000 ] || fail "more than expected: $got"
+    expect_status 0 "07-semaphore, sem_counter: --no-lock exits 0 too: lost updates are the lesson, not an error"
+    [[ $output =~ ^expected\ 800000,\ got\ ([0-9]+)$ ]] ||
+        broke "07-semaphore, sem_counter: sem_counter --no-lock -p 4 -n 200000 prints one line 'expected 800000, got G'"
+    [ "${BASH_REMATCH[1]}" -le 800000 ] ||
+        broke "07-semaphore, sem_counter: G is never more than E (an update can be lost, never invented)"
 }
 
 @test "07-semaphore: sem_counter defaults to 4 processes x 100000 iterations" {
+    # contract: 07-semaphore, programs
     run --separate-stderr bounded sem_counter --no-lock
-    assert_success
-    assert_output --regexp '^expected 400000, got [0-9]+$'
+    expect_status 0 "07-semaphore, sem_counter: sem_counter --no-lock exits 0"
+    [[ $output =~ ^expected\ 400000,\ got\ [0-9]+$ ]] ||
+        broke "07-semaphore, programs: PROCS defaults to 4 and ITERS to 100000, so the line is 'expected 400000, got G'"
 }
 
 @test "07-semaphore: sem_counter takes its options in any order" {
+    # contract: 07-semaphore, sem_counter
     run --separate-stderr bounded sem_counter -n 300 --no-lock -p 3
-    assert_success
-    assert_output --regexp '^expected 900, got [0-9]+$'
+    expect_status 0 "07-semaphore, sem_counter: options come in any order (-n 300 --no-lock -p 3)"
+    [[ $output =~ ^expected\ 900,\ got\ [0-9]+$ ]] ||
+        broke "07-semaphore, sem_counter: sem_counter -n 300 --no-lock -p 3 prints 'expected 900, got G'"
     run --separate-stderr bounded sem_counter -n 300 -p 3
-    assert_success
-    assert_output 'expected 900, got 900'
+    expect_status 0 "07-semaphore, sem_counter: options come in any order (-n 300 -p 3)"
+    [ "$output" = 'expected 900, got 900' ] ||
+        broke "07-semaphore, sem_counter: sem_counter -n 300 -p 3 prints 'expected 900, got 900'"
 }
 
 @test "07-semaphore: a worker killed while it holds the lock does not block the others (SEM_UNDO)" {
+    # contract: 07-semaphore, sem_counter
     iters=100000
     [ -z "${IPC_LABS_VALGRIND:-}" ] || iters=20000
     # Stop one worker; if every other process of the run then sleeps, the
@@ -118,7 +206,8 @@ usage_error() {
         start_bg counter sem_counter -p 2 -n "$iters"
         counter=$BG_PID
         pid=$(program_pid "$counter")
-        wait_until has_children "$pid"
+        wait_until has_children "$pid" ||
+            broke "07-semaphore, sem_counter: the workers are child processes of sem_counter (fork)"
         for attempt in $(seq 100); do
             # One worker, and the others: its siblings and their parent
             # (which may be a worker too, in some designs).
@@ -128,163 +217,258 @@ usage_error() {
             worker=${kids[0]}
             kill -STOP "$worker" 2>/dev/null || break
             # (A worker that has just finished ends instead of stopping.)
-            wait_until eval 'stopped "$worker" || gone "$worker"' && stopped "$worker" || break
+            wait_until -p '' eval 'stopped "$worker" || gone "$worker"' && stopped "$worker" || break
             if asleep "$pid" "${kids[@]:1}"; then
                 kill -KILL "$worker"
-                wait_status "$counter"
-                output=$(bg_out counter)
-                assert_regex "$output" "^expected $((2 * iters)), got [0-9]+\$"
-                got=${output##* }
-                [ "$got" -le $((2 * iters)) ] || fail "more than expected: $got"
+                ended counter "$counter"
+                [[ $output =~ ^expected\ $((2 * iters)),\ got\ ([0-9]+)$ ]] ||
+                    broke "07-semaphore, sem_counter: a run in which a worker died still prints 'expected $((2 * iters)), got G'"
+                got=${BASH_REMATCH[1]}
+                [ "$got" -le $((2 * iters)) ] ||
+                    broke "07-semaphore, sem_counter: G is never more than E ($got)"
                 # The survivor did all its ITERS: the lock came back to it.
-                [ "$got" -ge "$iters" ] || fail "got $got: the other worker did not finish"
+                [ "$got" -ge "$iters" ] ||
+                    broke "07-semaphore, sem_counter: the workers that were not killed finish all their additions (got $got, less than $iters)"
+                expect_status 1 "07-semaphore, sem_counter: a run in which a worker did not finish exits 1"
+                [ -n "$stderr" ] ||
+                    broke "07-semaphore, sem_counter: a run in which a worker did not finish says so on stderr"
                 return 0
             fi
             kill -CONT "$worker" 2>/dev/null || true
         done
-        wait_status "$counter"      # the workers finished before one was caught: again
+        ended counter "$counter"    # the workers finished before one was caught: again
     done
-    fail "never caught a worker holding the lock"
+    broke "07-semaphore, sem_counter: never caught a worker holding the lock: the workers must be children of sem_counter, which sleeps while they work, and a worker waiting for the lock sleeps in semop()"
 }
 
 # stop_counter SIGNAL: sem_counter, with 4 workers busy for a long time, is
-# sent SIGNAL: it must fail, and its workers must end too.
+# sent SIGNAL: it must end with 128 + the signal's number, its workers too.
 stop_counter() {
     start_bg counter sem_counter -p 4 -n 1000000000
     pid=$(program_pid "$BG_PID")
-    wait_until has_children "$pid"
+    wait_until has_children "$pid" ||
+        broke "07-semaphore, sem_counter: the workers are child processes of sem_counter (fork)"
     workers=$(children "$pid")
     kill -"$1" "$pid"
-    wait_status "$BG_PID"
-    [ "$status" -ne 0 ] || fail "exit status 0 after SIG$1"
+    ended counter "$BG_PID"
+    expect_status $((128 + $(kill -l "$1"))) "rules, 8 (signals): sem_counter stopped by SIG$1 ends with status 128+N"
     for worker in $workers; do
-        wait_until gone "$worker" || fail "worker $worker still runs"
+        wait_until -p '' gone "$worker" ||
+            broke "07-semaphore, cleanup and signals: sem_counter stopped by SIG$1 stops its workers (worker $worker still runs)"
     done
 }
 
 @test "07-semaphore: SIGTERM stops sem_counter and its workers, removing its objects" {
+    # contract: 07-semaphore, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
     stop_counter TERM
 }
 
 @test "07-semaphore: SIGINT stops sem_counter and its workers, removing its objects" {
+    # contract: 07-semaphore, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
     stop_counter INT
 }
 
-@test "07-semaphore: sem_counter rejects bad options with usage and exit 2" {
-    usage_error sem_counter -p 0
-    usage_error sem_counter -p -1
-    usage_error sem_counter -p abc
-    usage_error sem_counter -p 3x
-    usage_error sem_counter -p ''
-    usage_error sem_counter -p 1000000
-    usage_error sem_counter -p 99999999999999999999
-    usage_error sem_counter -n 0
-    usage_error sem_counter -n -5
-    usage_error sem_counter -n ten
-    usage_error sem_counter -n 1e5
-    usage_error sem_counter -n 99999999999999999999
-    usage_error sem_counter -p
-    usage_error sem_counter -x
-    usage_error sem_counter --lock
-    usage_error sem_counter --no-lock=yes
-    usage_error sem_counter 4
+@test "07-semaphore: sem_counter refuses a PROCS or ITERS that is not a number in range" {
+    # contract: 07-semaphore, sem_counter; rules, 4 (numbers)
+    for args in '-p 0' '-p -1' '-p +3' '-p abc' '-p 3x' '-p 0x10' '-p 1001' '-p 1000000' \
+                '-p 99999999999999999999' '-n 0' '-n -5' '-n ten' '-n 1e5' '-n 1000000001' \
+                '-n 99999999999999999999'; do
+        run --separate-stderr bounded sem_counter $args
+        expect_usage sem_counter
+    done
+    for value in '' ' 5' '5 '; do
+        run --separate-stderr bounded sem_counter -p "$value"
+        expect_usage sem_counter
+    done
+}
+
+@test "07-semaphore: sem_counter refuses unknown options, a missing value and operands" {
+    # contract: 07-semaphore, sem_counter; rules, 3 (errors)
+    for args in '-p' '-n' '-x' '--lock' '--no-lock=yes' '4' '-p 2 4'; do
+        run --separate-stderr bounded sem_counter $args
+        expect_usage sem_counter
+    done
 }
 
 # ------------------------------------------------------ sem_producer/consumer
 
-@test "07-semaphore: consumer first, then producer: the file arrives byte for byte" {
+@test "07-semaphore: consumer first, then producer: the file arrives byte for byte, both say 300000" {
+    # contract: 07-semaphore, exchange; 07-semaphore, output
     head -c 300000 /dev/urandom > in.bin
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_blocked "$consumer"
+    waits consumer "$consumer" "for a producer"
     run --separate-stderr bounded sem_producer in.bin
-    assert_success
-    [[ $stderr == *300000* ]] || fail "no byte count from the producer: $stderr"
-    wait_bg "$consumer"
-    [[ $(bg_err consumer) == *300000* ]] || fail "no byte count from the consumer: $(bg_err consumer)"
-    cmp in.bin out.bin
-    assert_equal "$(work_ipc_objects)" ''
+    expect_status 0 "07-semaphore, exit statuses: the producer exits 0 when the consumer has written everything"
+    no_stdout producer
+    says_count producer 300000
+    ended consumer "$consumer"
+    expect_status 0 "07-semaphore, exit statuses: the consumer exits 0 once all of the data is written"
+    no_stdout consumer
+    says_count consumer 300000
+    same_file in.bin out.bin "07-semaphore, exchange: any bytes arrive in OUTFILE exactly as sent"
 }
 
 @test "07-semaphore: producer first, then consumer: 20 MiB of random bytes, stdin to stdout" {
-    head -c $((20 * MIB)) /dev/urandom > in.bin
+    # contract: 07-semaphore, exchange; 07-semaphore, output
+    big_input
     start_bg producer bash -c 'exec sem_producer < in.bin'   # & alone would give it /dev/null
     producer=$BG_PID
-    wait_blocked "$producer"        # more than a buffer holds: it waits for a consumer
-    bounded sem_consumer > out.bin 2> consumer.err
-    wait_bg "$producer"
-    cmp in.bin out.bin
-    [[ $(cat consumer.err) == *$((20 * MIB))* ]] || fail "consumer: $(cat consumer.err)"
-    [[ $(bg_err producer) == *$((20 * MIB))* ]] || fail "producer: $(bg_err producer)"
-    assert_equal "$(work_ipc_objects)" ''
+    waits producer "$producer" "for a consumer (20 MiB never fit in the buffer)"
+    start_bg consumer sem_consumer
+    ended consumer "$BG_PID"
+    expect_status 0 "07-semaphore, exit statuses: the consumer exits 0 once all of the data is written"
+    says_count consumer $((20 * MIB))
+    same_file in.bin "$BATS_TEST_TMPDIR/consumer.out" \
+        "07-semaphore, output: without OUTFILE the consumer writes the data, and nothing else, on stdout"
+    ended producer "$producer"
+    expect_status 0 "07-semaphore, exit statuses: the producer exits 0 when the consumer has written everything"
+    says_count producer $((20 * MIB))
 }
 
 @test "07-semaphore: files of many sizes arrive exactly, NUL bytes and all" {
+    # contract: 07-semaphore, exchange
     sizes="1 4095 65536 262145 1000001 3000000"
     [ -z "${IPC_LABS_VALGRIND:-}" ] || sizes="1 262145 3000000"
     for size in $sizes; do
+        enter_folder "size-$size"
         head -c "$size" /dev/urandom > in.bin
         start_bg consumer sem_consumer out.bin
         consumer=$BG_PID
-        bounded sem_producer in.bin 2>/dev/null || fail "producer failed for $size bytes"
-        wait_bg "$consumer" || fail "consumer failed for $size bytes"
-        cmp in.bin out.bin || fail "$size bytes: the copy differs"
+        run --separate-stderr bounded sem_producer in.bin
+        expect_status 0 "07-semaphore, exchange: the producer sends $size bytes and exits 0"
+        ended consumer "$consumer"
+        expect_status 0 "07-semaphore, exchange: the consumer receives $size bytes and exits 0"
+        same_file in.bin out.bin "07-semaphore, exchange: any bytes of any length arrive exactly as sent ($size bytes)"
+        leave_folder
     done
-    assert_equal "$(work_ipc_objects)" ''
 }
 
 @test "07-semaphore: producer and consumer started at the same moment meet every time" {
+    # contract: 07-semaphore, exchange
     # Both try to create the objects; the loser must wait for the winner
     # to initialise them (the race the README explains).
     runs=20
     [ -z "${IPC_LABS_VALGRIND:-}" ] || runs=3
     seq 10000 > in.txt
     for i in $(seq $runs); do
-        start_bg producer sem_producer in.txt
+        enter_folder "run-$i"
+        start_bg producer sem_producer ../in.txt
         producer=$BG_PID
-        bounded sem_consumer out.txt 2>/dev/null || fail "run $i: the consumer failed"
-        wait_bg "$producer" || fail "run $i: the producer failed"
-        cmp in.txt out.txt || fail "run $i: the copy differs"
+        run --separate-stderr bounded sem_consumer out.txt
+        expect_status 0 "07-semaphore, exchange: started at the same moment as the producer, the consumer meets it and exits 0 (run $i)"
+        ended producer "$producer"
+        expect_status 0 "07-semaphore, exchange: started at the same moment as the consumer, the producer meets it and exits 0 (run $i)"
+        same_file ../in.txt out.txt "07-semaphore, exchange: started at the same moment, the pair copies the file exactly (run $i)"
+        leave_folder
     done
-    assert_equal "$(work_ipc_objects)" ''
 }
 
 @test "07-semaphore: empty input arrives as an empty file, 0 bytes each way" {
+    # contract: 07-semaphore, exchange; 07-semaphore, output
     start_bg consumer sem_consumer out.bin
     consumer=$BG_PID
-    wait_blocked "$consumer"
+    waits consumer "$consumer" "for a producer"
     run --separate-stderr bounded sem_producer < /dev/null
-    assert_success
-    [[ $stderr == *0* ]] || fail "producer: $stderr"
-    wait_bg "$consumer"
-    [[ $(bg_err consumer) == *0* ]] || fail "consumer: $(bg_err consumer)"
-    [ -f out.bin ] && [ ! -s out.bin ] || fail "out.bin is missing or not empty"
-    assert_equal "$(work_ipc_objects)" ''
+    expect_status 0 "07-semaphore, exchange: an empty input is a transfer of 0 bytes: the producer exits 0"
+    says_count producer 0
+    ended consumer "$consumer"
+    expect_status 0 "07-semaphore, exchange: an empty input is a transfer of 0 bytes: the consumer exits 0"
+    says_count consumer 0
+    [ -f out.bin ] && [ ! -s out.bin ] ||
+        broke "07-semaphore, exchange: an empty FILE gives an empty OUTFILE"
 }
 
-@test "07-semaphore: a consumer that cannot write fails, and the producer notices" {
-    head -c $((20 * MIB)) /dev/urandom > in.bin
+@test "07-semaphore: an existing OUTFILE is truncated, not appended to" {
+    # contract: 07-semaphore, outfile; rules, 11 (destinations)
+    head -c 100000 /dev/urandom > old.bin
+    cp old.bin out.bin
+    head -c 5000 /dev/urandom > in.bin
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    run --separate-stderr bounded sem_producer in.bin
+    expect_status 0 "07-semaphore, exchange: the producer exits 0"
+    ended consumer "$consumer"
+    expect_status 0 "07-semaphore, exchange: the consumer exits 0"
+    same_file in.bin out.bin "07-semaphore, outfile: OUTFILE is created or truncated, never appended to"
+}
+
+@test "07-semaphore: after transfers in either order, no semaphore set or segment is left" {
+    # contract: 07-semaphore, exchange (objects at the end); rules, 6 (cleanup)
+    checks_cleanup
+    seq 2000 > in.txt
+    start_bg consumer sem_consumer out.txt
+    waits consumer "$BG_PID" "for a producer"
+    run --separate-stderr bounded sem_producer in.txt
+    ended consumer "$BG_PID"
+    expect_status 0 "07-semaphore, exchange: consumer first: the consumer exits 0"
+    no_objects_left "07-semaphore, exchange: after both have ended, neither the semaphore set nor the segment exists (consumer first)"
+    start_bg producer sem_producer in.txt
+    waits producer "$BG_PID" "for the consumer's word"
+    run --separate-stderr bounded sem_consumer out.txt
+    expect_status 0 "07-semaphore, exchange: producer first: the consumer exits 0"
+    ended producer "$BG_PID"
+    expect_status 0 "07-semaphore, exchange: producer first: the producer exits 0"
+    no_objects_left "07-semaphore, exchange: after both have ended, neither the semaphore set nor the segment exists (producer first)"
+}
+
+@test "07-semaphore: the pair meets through a semaphore set and a segment with ftok keys, both mode 0600" {
+    # contract: 07-semaphore, exchange; rules, 5 (keys); rules, 7 (permissions)
+    big_input
     start_bg producer sem_producer in.bin
-    producer=$BG_PID
-    wait_blocked "$producer"
-    run --separate-stderr bounded sem_consumer /dev/full
-    assert_failure 1
-    [[ $stderr == *"No space left on device"* ]] || fail "consumer: $stderr"
-    wait_status "$producer"
-    [ "$status" -ne 0 ] || fail "the producer exited 0"
-    assert_equal "$(work_ipc_objects)" ''
+    waits producer "$BG_PID" "for a consumer"
+    objects=$(work_ipc_objects)
+    grep -q '^s ' <<<"$objects" && grep -q '^m ' <<<"$objects" ||
+        broke "07-semaphore, exchange: whoever comes first creates a semaphore set and a shared memory segment with keys from ftok(\".\", PROJ_ID) of its working folder (found: ${objects:-nothing})"
+    while read -r kind id rest; do
+        mode=$(ipc_mode "$kind" "$id")
+        [ "$mode" = 600 ] ||
+            broke "rules, 7 (permissions): IPC objects are created with mode 0600 (object $kind $id has $mode)"
+    done <<<"$objects"
 }
 
-@test "07-semaphore: a producer whose data all fit in the buffer still learns that the consumer failed" {
+@test "07-semaphore: a producer whose data all fit in the buffer waits for the consumer's word" {
+    # contract: 07-semaphore, exchange (the end, and when each may exit)
     seq 100 > in.txt
     start_bg producer sem_producer in.txt
     producer=$BG_PID
-    wait_blocked "$producer"         # all sent: it waits to hear that all was written
+    waits producer "$producer" "for the consumer's word: sending the last byte is not enough to exit"
+    run --separate-stderr bounded sem_consumer out.txt
+    expect_status 0 "07-semaphore, exchange: the consumer exits 0"
+    ended producer "$producer"
+    expect_status 0 "07-semaphore, exchange: the producer exits 0 after the consumer's word"
+    says_count producer 292
+    same_file in.txt out.txt "07-semaphore, exchange: the file arrives exactly"
+}
+
+@test "07-semaphore: a consumer that cannot write fails naming OUTFILE, and the producer exits 1" {
+    # contract: 07-semaphore, partners that fail or die
+    checks_cleanup
+    big_input
+    start_bg producer sem_producer in.bin
+    producer=$BG_PID
+    waits producer "$producer" "for a consumer"
     run --separate-stderr bounded sem_consumer /dev/full
-    assert_failure 1
-    wait_status "$producer"
-    [ "$status" -ne 0 ] || fail "the producer exited 0, but nothing was written"
-    assert_equal "$(work_ipc_objects)" ''
+    expect_error /dev/full "07-semaphore, partners that fail or die: a consumer that cannot write exits 1 with a message that names OUTFILE"
+    ended producer "$producer"
+    expect_status 1 "07-semaphore, partners that fail or die: when the consumer cannot write, the producer exits 1"
+    no_objects_left "07-semaphore, partners that fail or die: when the consumer fails, both objects are removed"
+}
+
+@test "07-semaphore: a producer whose data all fit in the buffer still learns that the consumer failed" {
+    # contract: 07-semaphore, partners that fail or die; 07-semaphore, exchange
+    checks_cleanup
+    seq 100 > in.txt
+    start_bg producer sem_producer in.txt
+    producer=$BG_PID
+    waits producer "$producer" "for the consumer's word: sending the last byte is not enough to exit"
+    run --separate-stderr bounded sem_consumer /dev/full
+    expect_error /dev/full "07-semaphore, partners that fail or die: a consumer that cannot write exits 1 with a message that names OUTFILE"
+    ended producer "$producer"
+    expect_status 1 "07-semaphore, partners that fail or die: the producer exits 1 when the consumer could not write, even when all of its data had fitted in the buffer"
+    no_objects_left "07-semaphore, partners that fail or die: when the consumer fails, both objects are removed"
 }
 
 # stalled_transfer FIRST SECOND: 20 MiB on their way from sem_producer to
@@ -293,15 +477,15 @@ stop_counter() {
 # empty one (the consumer, once it has taken what there was). Sets FIRST and
 # SECOND (start_bg PIDs) and FIRST_PID (FIRST's program, stopped).
 stalled_transfer() {
-    head -c $((20 * MIB)) /dev/urandom > in.bin
+    big_input
     start_side "$1"
     FIRST=$BG_PID
-    wait_blocked "$FIRST"
+    waits "$1" "$FIRST" "for its partner"
     FIRST_PID=$(program_pid "$FIRST")
     kill -STOP "$FIRST_PID"
     start_side "$2"
     SECOND=$BG_PID
-    wait_blocked "$SECOND"
+    waits "$2" "$SECOND" "for a stopped partner"
 }
 
 # start_side producer|consumer: starts that side on in.bin or out.bin.
@@ -312,86 +496,151 @@ start_side() {
     esac
 }
 
-@test "07-semaphore: a consumer killed mid-transfer: the producer notices and cleans up" {
+@test "07-semaphore: a consumer killed mid-transfer: the producer notices, removes the objects, exits 1" {
+    # contract: 07-semaphore, partners that fail or die
+    checks_cleanup
     stalled_transfer consumer producer
     kill -KILL "$FIRST_PID"
-    wait_status "$SECOND"
-    [ "$status" -ne 0 ] || fail "the producer exited 0"
-    assert_equal "$(work_ipc_objects)" ''
+    ended producer "$SECOND"
+    expect_status 1 "07-semaphore, partners that fail or die: when the consumer is killed, the producer notices and exits 1"
+    no_objects_left "07-semaphore, partners that fail or die: when the consumer is killed, the producer removes both objects"
 }
 
-@test "07-semaphore: a producer killed mid-transfer: the consumer notices and cleans up" {
+@test "07-semaphore: a producer killed mid-transfer: the consumer notices, removes the objects, exits 1" {
+    # contract: 07-semaphore, partners that fail or die; 07-semaphore, outfile
+    checks_cleanup
     stalled_transfer producer consumer
     kill -KILL "$FIRST_PID"
-    wait_status "$SECOND"
-    [ "$status" -ne 0 ] || fail "the consumer exited 0"
-    cmp -s in.bin out.bin && fail "the consumer got everything"
-    assert_equal "$(work_ipc_objects)" ''
+    ended consumer "$SECOND"
+    expect_status 1 "07-semaphore, partners that fail or die: when the producer is killed, the consumer notices and exits 1 (never 0)"
+    no_objects_left "07-semaphore, partners that fail or die: when the producer is killed, the consumer removes both objects"
+    size=$(stat -c %s out.bin 2>/dev/null) ||
+        broke "07-semaphore, outfile: OUTFILE is opened at the start and holds, after a failure, the bytes that arrived"
+    [ "$size" -lt $((20 * MIB)) ] && cmp -s -n "$size" in.bin out.bin ||
+        broke "07-semaphore, outfile: after a failure OUTFILE holds a beginning of FILE ($size bytes), never anything else"
+    [ "$(ls)" = "$(printf 'in.bin\nout.bin')" ] ||
+        broke "07-semaphore, outfile: no other file is written (found: $(ls | tr '\n' ' '))"
 }
 
 # signal_alone SIDE SIGNAL: SIDE (producer or consumer), waiting for its
-# partner, is stopped by SIGNAL: it must fail and remove its objects.
+# partner, is stopped by SIGNAL: it must end with 128 + the signal's number
+# and remove its objects.
 signal_alone() {
-    head -c $((20 * MIB)) /dev/urandom > in.bin     # more than the buffer holds
+    big_input     # more than the buffer holds
     start_side "$1"
-    wait_blocked "$BG_PID"
+    waits "$1" "$BG_PID" "for its partner"
     kill -"$2" "$(program_pid "$BG_PID")"
-    wait_status "$BG_PID"
-    [ "$status" -ne 0 ] || fail "exit status 0 after SIG$2"
-    assert_equal "$(work_ipc_objects)" ''
+    ended "$1" "$BG_PID"
+    expect_status $((128 + $(kill -l "$2"))) "rules, 8 (signals): a $1 stopped by SIG$2 while it waits alone ends with status 128+N"
+    no_objects_left "07-semaphore, partners that fail or die: a $1 stopped by SIG$2 removes both objects"
 }
 
-@test "07-semaphore: SIGTERM on a consumer waiting alone removes the objects" {
+@test "07-semaphore: SIGTERM on a consumer waiting alone: status 143, objects removed" {
+    # contract: 07-semaphore, partners that fail or die; rules, 8 (signals)
+    checks_cleanup
     signal_alone consumer TERM
 }
 
-@test "07-semaphore: SIGINT on a producer waiting alone removes the objects" {
+@test "07-semaphore: SIGINT on a producer waiting alone: status 130, objects removed" {
+    # contract: 07-semaphore, partners that fail or die; rules, 8 (signals)
+    checks_cleanup
     signal_alone producer INT
 }
 
 # signal_second SIGNAL: SIGNAL stops SECOND of a stalled transfer; then FIRST,
-# let go on, must fail too, and nothing may be left.
+# let go on, must exit 1, and nothing may be left.
 signal_second() {
-    kill -"$1" "$(program_pid "$SECOND")"
-    wait_status "$SECOND"
-    [ "$status" -ne 0 ] || fail "the second side exited 0 after SIG$1"
+    local first=$1 second=$2
+    kill -"$3" "$(program_pid "$SECOND")"
+    ended "$second" "$SECOND"
+    expect_status $((128 + $(kill -l "$3"))) "rules, 8 (signals): a $second stopped by SIG$3 during the transfer ends with status 128+N"
     kill -CONT "$FIRST_PID"
-    wait_status "$FIRST"
-    [ "$status" -ne 0 ] || fail "the first side exited 0"
-    assert_equal "$(work_ipc_objects)" ''
+    ended "$first" "$FIRST"
+    expect_status 1 "07-semaphore, partners that fail or die: when the $second was stopped by a signal, the $first exits 1"
+    no_objects_left "07-semaphore, partners that fail or die: a side stopped by a signal removes both objects"
 }
 
-@test "07-semaphore: SIGTERM on the producer mid-transfer: both exit non-zero, objects removed" {
+@test "07-semaphore: SIGTERM on the producer mid-transfer: it ends 143, the consumer exits 1, objects removed" {
+    # contract: 07-semaphore, partners that fail or die; rules, 8 (signals)
+    checks_cleanup
     stalled_transfer consumer producer
-    signal_second TERM
+    signal_second consumer producer TERM
 }
 
-@test "07-semaphore: SIGINT on the consumer mid-transfer: both exit non-zero, objects removed" {
+@test "07-semaphore: SIGINT on the consumer mid-transfer: it ends 130, the producer exits 1, objects removed" {
+    # contract: 07-semaphore, partners that fail or die; rules, 8 (signals)
+    checks_cleanup
     stalled_transfer producer consumer
-    signal_second INT
+    signal_second producer consumer INT
 }
 
-@test "07-semaphore: a missing input file is reported before anything is created" {
+@test "07-semaphore: a producer whose objects are removed (ipcrm) exits 1" {
+    # contract: 07-semaphore, partners that fail or die
+    big_input
+    start_bg producer sem_producer in.bin
+    producer=$BG_PID
+    waits producer "$producer" "for a consumer"
+    work_ipc_objects | remove_ipc_objects
+    ended producer "$producer"
+    expect_status 1 "07-semaphore, partners that fail or die: a side whose objects are removed from under it (ipcrm) exits 1"
+}
+
+@test "07-semaphore: a missing FILE is refused with exit 1, naming it, before any object is made" {
+    # contract: 07-semaphore, bad input
+    checks_cleanup
     run --separate-stderr bounded sem_producer missing.txt
-    assert_failure 1
-    [[ $stderr == *missing.txt* ]] || fail "$stderr"
+    expect_error missing.txt "07-semaphore, bad input: a FILE that cannot be opened: exit 1, a message that names it"
+    no_stdout producer
+    no_objects_left "07-semaphore, bad input: a FILE that cannot be opened is refused before any IPC object is made"
+}
+
+@test "07-semaphore: a directory as FILE is refused with exit 1, naming it" {
+    # contract: 07-semaphore, bad input
+    checks_cleanup
     mkdir adir
     run --separate-stderr bounded sem_producer adir
-    assert_failure 1
-    [[ $stderr == *adir* ]] || fail "$stderr"
-    run --separate-stderr bounded sem_consumer no/such/dir/out.bin
-    assert_failure 1
-    [[ $stderr == *no/such/dir/out.bin* ]] || fail "$stderr"
-    assert_equal "$(work_ipc_objects)" ''
+    expect_error adir "07-semaphore, bad input: a FILE that is a directory: exit 1, a message that names it"
+    no_objects_left "07-semaphore, bad input: a FILE that is a directory is refused before any IPC object is made"
 }
 
-@test "07-semaphore: sem_producer and sem_consumer reject bad arguments with usage and exit 2" {
+@test "07-semaphore: an OUTFILE in a missing folder is refused with exit 1, naming it" {
+    # contract: 07-semaphore, bad input
+    checks_cleanup
+    run --separate-stderr bounded sem_consumer no/such/dir/out.bin
+    expect_error no/such/dir/out.bin "07-semaphore, bad input: an OUTFILE that cannot be opened: exit 1, a message that names it"
+    no_objects_left "07-semaphore, bad input: an OUTFILE that cannot be opened is refused before any IPC object is made"
+}
+
+@test "07-semaphore: a directory as OUTFILE is refused with exit 1, naming it" {
+    # contract: 07-semaphore, bad input
+    checks_cleanup
+    mkdir adir
+    run --separate-stderr bounded sem_consumer adir
+    expect_error adir "07-semaphore, bad input: an OUTFILE that is a directory: exit 1, a message that names it"
+    no_objects_left "07-semaphore, bad input: an OUTFILE that is a directory is refused before any IPC object is made"
+}
+
+@test "07-semaphore: sem_producer refuses two operands and options with usage and exit 2" {
+    # contract: 07-semaphore, bad input; rules, 3 (errors)
+    checks_cleanup
     touch a b
-    usage_error sem_producer a b
-    usage_error sem_producer -x
-    usage_error sem_consumer a b
-    usage_error sem_consumer -x
-    assert_equal "$(work_ipc_objects)" ''
+    for args in 'a b' '-x' '-x a'; do
+        run --separate-stderr bounded sem_producer $args
+        expect_usage sem_producer
+    done
+    no_objects_left "07-semaphore, bad input: wrong usage creates no IPC object"
+}
+
+@test "07-semaphore: sem_consumer refuses two operands and options with usage and exit 2" {
+    # contract: 07-semaphore, bad input; rules, 3 (errors)
+    checks_cleanup
+    for args in 'a b' '-x' '-x a'; do
+        run --separate-stderr bounded sem_consumer $args
+        expect_usage sem_consumer
+    done
+    [ ! -e a ] && [ ! -e b ] && [ ! -e -x ] ||
+        broke "07-semaphore, bad input: wrong usage writes no OUTFILE"
+    no_objects_left "07-semaphore, bad input: wrong usage creates no IPC object"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

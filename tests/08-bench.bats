@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # 08-bench: ipc_bench, the benchmark of every mechanism (issue 8). The tests
 # run its quick mode and check the shape and sanity of what it prints and
-# writes, never the timings themselves.
+# writes, never the timings themselves (CONTRACT.md, 08-bench).
 
 load test_helper
 
@@ -40,11 +40,11 @@ table_row() {
     ROW=""
     for line in "${lines[@]}"; do
         if [[ $line =~ ^$1[[:space:]] ]]; then
-            [ -z "$ROW" ] || fail "more than one row for $1"
+            [ -z "$ROW" ] || broke "08-bench, output: one row per mechanism measured; $1 has two"
             ROW=$line
         fi
     done
-    [ -n "$ROW" ] || fail "no row for $1"
+    [ -n "$ROW" ] || broke "08-bench, output: each mechanism measured has a row on stdout that starts with its name; none for $1"
 }
 
 # assert_figures NAME FIELD...: six figures, each a positive number; only a
@@ -52,7 +52,7 @@ table_row() {
 assert_figures() {
     local name=$1 i
     shift
-    [ $# -eq 6 ] || fail "$name: expected 6 figures, got $#: $*"
+    [ $# -eq 6 ] || broke "08-bench, output: a row or CSV line has the name, then six figures ($name has $#: $*)"
     local figures=("$@")
     for i in 0 1 2 3 4 5; do
         positive_number "${figures[i]}" && continue
@@ -60,7 +60,7 @@ assert_figures() {
            [[ ${figures[i]} =~ ^(-|NA|)$ ]]; then
             continue
         fi
-        fail "$name: figure $((i + 1)) is '${figures[i]}', not a positive number"
+        broke "08-bench, output: a figure is a decimal number greater than 0, digits and perhaps a decimal point ($name, figure $((i + 1)): '${figures[i]}')"
     done
 }
 
@@ -80,70 +80,127 @@ same_figures() {
 csv_file() {
     local path
     path=$(sed -n 's/^CSV: //p' <<<"$output")
-    [ -n "$path" ] || fail "no 'CSV: PATH' line in the output"
+    [ -n "$path" ] || broke "08-bench, output: stdout has a line 'CSV: PATH' naming the CSV file written"
     echo "$path"
 }
 
+# quick_run ARGS...: ipc_bench in its quick mode with ARGS, which must succeed.
+quick_run() {
+    run --separate-stderr bounded ipc_bench $(quick) "$@"
+    expect_status 0 "08-bench, exit statuses: ipc_bench $(quick) $* measures every chosen mechanism and exits 0 (a message that arrives damaged, or a failed call, exits 1)"
+}
+
+# no_objects_left RULE: no IPC object with an ftok key of the test's folder.
+no_objects_left() {
+    local left
+    left=$(work_ipc_objects)
+    [ -z "$left" ] || broke "$1 (left, kind id key uid: $left)"
+}
+
+# ipc_mode KIND ID: the permission bits of an object in octal, as ipcs shows them.
+ipc_mode() {
+    local file
+    case $1 in
+        m) file=/proc/sysvipc/shm ;;
+        s) file=/proc/sysvipc/sem ;;
+        q) file=/proc/sysvipc/msg ;;
+    esac
+    awk -v id="$2" 'NR > 1 && $2 == id { print $3 }' "$file"
+}
+
+# has_object KIND: an object of KIND (q, m or s) has an ftok key of the folder.
+has_object() {
+    work_ipc_objects | grep -q "^$1 "
+}
+
 @test "08-bench: ipc_bench -q prints positive figures for every mechanism, and the same in its CSV" {
-    run --separate-stderr bounded ipc_bench $(quick)
-    assert_success
+    # contract: 08-bench, output
+    quick_run
     for name in "${MECHANISMS[@]}"; do
         table_row "$name"
         read -r -a fields <<<"$ROW"
-        assert_equal "${fields[0]}" "$name"
         assert_figures "$name" "${fields[@]:1}"
     done
 
     csv=$(csv_file)
-    assert [ -f "$csv" ]
+    [ -f "$csv" ] || broke "08-bench, output: the file that 'CSV: $csv' names is written"
     mapfile -t csv_lines < "$csv"
-    assert_equal "${#csv_lines[@]}" $((1 + ${#MECHANISMS[@]}))
-    [[ ${csv_lines[0]} == mechanism,* ]] || fail "no heading line: ${csv_lines[0]}"
+    [ "${#csv_lines[@]}" -eq $((1 + ${#MECHANISMS[@]})) ] ||
+        broke "08-bench, output: the CSV has a heading line and one line per mechanism measured (${#csv_lines[@]} lines, not $((1 + ${#MECHANISMS[@]})))"
+    [[ ${csv_lines[0]} == mechanism,* ]] ||
+        broke "08-bench, output: the CSV's heading line starts with 'mechanism,' (it is '${csv_lines[0]}')"
     for i in "${!MECHANISMS[@]}"; do
         name=${MECHANISMS[i]}
         IFS=, read -r -a cells <<<"${csv_lines[i + 1]}"
-        assert_equal "${cells[0]}" "$name"
+        [ "${cells[0]}" = "$name" ] ||
+            broke "08-bench, output: the CSV's lines come in the order ${MECHANISMS[*]} (line $((i + 2)) is '${csv_lines[i + 1]}', not $name)"
         assert_figures "$name" "${cells[@]:1}"
         table_row "$name"
         read -r -a fields <<<"$ROW"
         same_figures "$(IFS=,; echo "${fields[*]:1}")" "$(IFS=,; echo "${cells[*]:1}")" ||
-            fail "$name: the table says '$ROW', the CSV '${csv_lines[i + 1]}'"
+            broke "08-bench, output: the CSV holds the same figures as the table ($name: the table says '$ROW', the CSV '${csv_lines[i + 1]}')"
     done
 }
 
 @test "08-bench: a queue's sizes over msgmax are explained, not left blank" {
-    run --separate-stderr bounded ipc_bench $(quick) -m msgqueue
-    assert_success
+    # contract: 08-bench, output
+    quick_run -m msgqueue
     table_row msgqueue
     read -r -a fields <<<"$ROW"
     assert_figures msgqueue "${fields[@]:1}"
     if [[ " ${fields[*]:1:4} " == *' - '* ]]; then
-        assert_output --partial msgmax
+        grep -q msgmax <<<"$output" ||
+            broke "08-bench, output: when msgqueue shows '-', a line below the table containing 'msgmax' explains it"
     fi
 }
 
 @test "08-bench: -m measures only the mechanisms listed, in the table and the CSV" {
-    run --separate-stderr bounded ipc_bench $(quick) -m memcpy,pipe -o two.csv
-    assert_success
-    assert_equal "$(csv_file)" two.csv
+    # contract: 08-bench, options; 08-bench, output
+    quick_run -m memcpy,pipe -o two.csv
+    [ "$(csv_file)" = two.csv ] ||
+        broke "08-bench, output: with -o two.csv the line is 'CSV: two.csv'"
     rows=$(grep -cE "^($(IFS='|'; echo "${MECHANISMS[*]}"))[[:space:]]" <<<"$output")
-    assert_equal "$rows" 2
+    [ "$rows" -eq 2 ] ||
+        broke "08-bench, options: -m memcpy,pipe measures those two only: two rows ($rows rows)"
     table_row pipe
     table_row memcpy
-    assert_equal "$(cut -d, -f1 two.csv | tail -n +2 | sort | tr '\n' ' ')" 'memcpy pipe '
+    [ "$(cut -d, -f1 two.csv | tail -n +2 | tr '\n' ' ')" = 'pipe memcpy ' ] ||
+        broke "08-bench, output: the CSV has one line for each mechanism measured, in the order of the list (pipe, then memcpy): $(cut -d, -f1 two.csv | tr '\n' ' ')"
 }
 
 @test "08-bench: a quick run leaves no IPC object, FIFO or temporary file behind" {
+    # contract: 08-bench, objects, cleanup and signals; rules, 6 (cleanup)
+    checks_cleanup
     export TMPDIR=$WORK
     # A FIFO, a message queue, shared memory and semaphores.
-    run --separate-stderr bounded ipc_bench $(quick) -m fifo,msgqueue,shm_sem -o out.csv -p out.png
-    assert_success
-    assert_equal "$(work_ipc_objects)" ''
-    assert_equal "$(find . -mindepth 1 ! -name out.csv ! -name out.png)" ''
-    assert_equal "$(find "$BATS_TEST_TMPDIR" -type p)" ''
+    quick_run -m fifo,msgqueue,shm_sem -o out.csv -p out.png
+    no_objects_left "08-bench, objects, cleanup and signals: every object is removed when its test ends"
+    extra=$(find . -mindepth 1 ! -name out.csv ! -name out.png)
+    [ -z "$extra" ] ||
+        broke "08-bench, objects, cleanup and signals: no file other than the CSV and the PNG is written, in the current folder or in \$TMPDIR (found: $extra)"
+    fifos=$(find "$BATS_TEST_TMPDIR" -type p)
+    [ -z "$fifos" ] || broke "08-bench, objects, cleanup and signals: the FIFOs are removed (found: $fifos)"
+}
+
+@test "08-bench: the message queue, segment and semaphore set are made with ftok keys and mode 0600" {
+    # contract: 08-bench, objects, cleanup and signals; rules, 5 (keys); rules, 7 (permissions)
+    for case in "msgqueue q" "shm_sem m" "shm_sem s"; do
+        set -- $case
+        start_bg "bench-$1-$2" ipc_bench -m "$1"
+        wait_until has_object "$2" ||
+            broke "08-bench, objects, cleanup and signals: measuring $1, the parent makes its objects with keys from ftok(\".\", PROJ_ID) of the folder it runs in"
+        while read -r kind id rest; do
+            mode=$(ipc_mode "$kind" "$id")
+            [ -z "$mode" ] || [ "$mode" = 600 ] ||
+                broke "rules, 7 (permissions): IPC objects are created with mode 0600 ($1: object $kind $id has $mode)"
+        done < <(work_ipc_objects)
+        kill -TERM "$(program_pid "$BG_PID")" 2>/dev/null || true
+        wait_bg "$BG_PID" || true
+    done
 }
 
 @test "08-bench: without gnuplot it says there is no chart, and still writes the CSV" {
+    # contract: 08-bench, output
     # A PATH with the programs (and valgrind, for the memcheck run) but no gnuplot.
     mkdir "$BATS_TEST_TMPDIR/tools"
     if [ -n "${IPC_LABS_VALGRIND:-}" ]; then
@@ -152,56 +209,76 @@ csv_file() {
     fi
     run --separate-stderr bounded env PATH="$LAB_BIN:$BATS_TEST_TMPDIR/tools" \
         ipc_bench $(quick) -m pipe -o pipe.csv -p pipe.png
-    assert_success
-    assert [ -f pipe.csv ]
-    assert [ ! -e pipe.png ]
-    [[ "$output$stderr" == *gnuplot*not*installed* ]] || fail "no note that gnuplot is missing: $output $stderr"
+    expect_status 0 "08-bench, output: a missing gnuplot is not an error: exit 0"
+    [ -f pipe.csv ] || broke "08-bench, output: without gnuplot the CSV is still written"
+    [ ! -e pipe.png ] || broke "08-bench, output: without gnuplot no PNG file is written"
+    [[ "$output$stderr" == *gnuplot*not\ installed* ]] ||
+        broke "08-bench, output: without gnuplot a line says so, containing 'gnuplot' and after it 'not installed'"
 }
 
 @test "08-bench: with gnuplot installed it draws the chart as a PNG file" {
+    # contract: 08-bench, output
     command -v gnuplot >/dev/null || skip "gnuplot is not installed"
-    run --separate-stderr bounded ipc_bench $(quick) -m pipe,memcpy -o chart.csv -p chart.png
-    assert_success
-    assert [ -s chart.png ]
-    assert_equal "$(head -c 4 chart.png | od -An -c | tr -d ' ')" '211PNG'
+    quick_run -m pipe,memcpy -o chart.csv -p chart.png
+    [ -s chart.png ] && [ "$(head -c 4 chart.png | od -An -c | tr -d ' ')" = '211PNG' ] ||
+        broke "08-bench, output: with gnuplot installed the chart is drawn into the PNG file -p names"
 }
 
-@test "08-bench: bad options print usage and exit 2, measuring nothing" {
-    for args in '-x' '-r 0' '-r abc' '-r -1' '-r 1x' '-k 0' '-n' '-n 2.5' '-m nosuch' '-m pipe,' \
-                '-m pipe,,fifo' 'extra'; do
+@test "08-bench: a number out of range or not a number is wrong usage, measuring nothing" {
+    # contract: 08-bench, options; rules, 4 (numbers)
+    for args in '-r 0' '-r 101' '-r abc' '-r -1' '-r 1x' '-r 0x10' '-r 1e1' '-k 0' '-k 16777217' \
+                '-n 0' '-n 1000001' '-n 2.5' '-n 99999999999999999999999'; do
         run --separate-stderr bounded ipc_bench $args
-        assert_failure 2
-        [[ $stderr == usage:\ ipc_bench* ]] || fail "'$args': $stderr"
-        assert_output ''
+        expect_usage ipc_bench
     done
-    run --separate-stderr bounded ipc_bench -o ''
-    assert_failure 2
-    assert [ ! -e ipc_bench.csv ]
+    run --separate-stderr bounded ipc_bench -r ' 5'
+    expect_usage ipc_bench
+    [ ! -e ipc_bench.csv ] || broke "08-bench, options: wrong usage writes no file"
+}
+
+@test "08-bench: unknown options, bad lists, empty paths and operands are wrong usage, measuring nothing" {
+    # contract: 08-bench, options; rules, 3 (errors)
+    for args in '-x' '-n' '-m nosuch' '-m pipe,' '-m ,pipe' '-m pipe,,fifo' 'extra' '-q extra'; do
+        run --separate-stderr bounded ipc_bench $args
+        expect_usage ipc_bench
+    done
+    for option in -o -p -m; do
+        run --separate-stderr bounded ipc_bench "$option" ''
+        expect_usage ipc_bench
+    done
+    [ ! -e ipc_bench.csv ] || broke "08-bench, options: wrong usage writes no file"
 }
 
 # stopped_mid_run MECHANISM KIND SIGNAL: ipc_bench measuring MECHANISM is sent
 # SIGNAL once its objects of KIND (q, m or s, as ipcs names them) exist: it
 # must end as that signal's status (128 + its number) and remove everything.
 stopped_mid_run() {
-    local kind=$2
     start_bg bench ipc_bench -m "$1"
-    wait_until eval '[ -n "$(work_ipc_objects | grep "^$kind ")" ]'
+    wait_until has_object "$2" ||
+        broke "08-bench, objects, cleanup and signals: measuring $1, the parent makes its objects with keys from ftok(\".\", PROJ_ID)"
     kill -"$3" "$(program_pid "$BG_PID")"
     status=0
     wait_bg "$BG_PID" || status=$?
-    assert_equal "$status" $((128 + $(kill -l "$3")))
-    assert_equal "$(work_ipc_objects)" ''
+    stderr=$(bg_err bench)
+    expect_status $((128 + $(kill -l "$3"))) "rules, 8 (signals): ipc_bench stopped by SIG$3 while measuring $1 ends with status 128+N"
+    no_objects_left "08-bench, objects, cleanup and signals: stopped by SIG$3, ipc_bench removes every object"
 }
 
 @test "08-bench: SIGTERM in the middle of a run removes its semaphores and shared memory" {
+    # contract: 08-bench, objects, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
     stopped_mid_run shm_sem s TERM
 }
 
 @test "08-bench: SIGINT in the middle of a run removes its message queue" {
+    # contract: 08-bench, objects, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
     stopped_mid_run msgqueue q INT
 }
 
 @test "08-bench: SIGINT while waiting on signals (shm_signal) still cleans up" {
+    # contract: 08-bench, objects, cleanup and signals; rules, 8 (signals)
+    checks_cleanup
     stopped_mid_run shm_signal m INT
 }
 
@@ -218,6 +295,8 @@ kill_child() {
 }
 
 @test "08-bench: when the measuring child is killed, ipc_bench says so, exits 1 and cleans up" {
+    # contract: 08-bench, objects, cleanup and signals
+    checks_cleanup
     for mechanism in msgqueue shm_sem shm_spin pipe; do
         # 100 runs a figure: the first test lasts long enough to be caught.
         start_bg "bench-$mechanism" ipc_bench -r 100 -m "$mechanism"
@@ -225,12 +304,15 @@ kill_child() {
         if [ "$mechanism" != pipe ]; then
             wait_until eval '[ -n "$(work_ipc_objects)" ]'
         fi
-        wait_until kill_child "$program"
+        wait_until kill_child "$program" ||
+            broke "08-bench, the measurement: ipc_bench measures $mechanism between itself and a child it forks"
         status=0
         wait_bg "$BG_PID" || status=$?
-        [ "$status" = 1 ] || fail "$mechanism: exit status $status, not 1"
-        [ -n "$(bg_err "bench-$mechanism")" ] || fail "$mechanism: no message on stderr"
-        assert_equal "$(work_ipc_objects)" ''
+        stderr=$(bg_err "bench-$mechanism")
+        expect_status 1 "08-bench, objects, cleanup and signals: when the child dies ($mechanism), ipc_bench notices and exits 1"
+        [ -n "$stderr" ] ||
+            broke "08-bench, objects, cleanup and signals: when the child dies ($mechanism), ipc_bench says so on stderr"
+        no_objects_left "08-bench, objects, cleanup and signals: when the child dies ($mechanism), ipc_bench removes the objects"
     done
 }
 

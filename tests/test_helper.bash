@@ -318,23 +318,23 @@ broke() {
 
 # expect_status N RULE: the last run exited with status N, else broke RULE.
 expect_status() {
-    [ "$status" -eq "$1" ] || broke "$2 (expected exit status $1, got $status)"
+    [ "$status" -eq "$1" ] || { broke "$2 (expected exit status $1, got $status)"; return 1; }
 }
 
 # expect_usage PROGRAM: the last run was a usage error: exit status 2 and a
 # line on stderr with "usage:" (any case) and the program's name; nothing on stdout.
 expect_usage() {
-    [ "$status" -eq 2 ] || broke "rules, 3 (errors): wrong usage of $1 exits with status 2 (got $status)"
+    [ "$status" -eq 2 ] || { broke "rules, 3 (errors): wrong usage of $1 exits with status 2 (got $status)"; return 1; }
     grep -qi "usage:.*$1" <<<"${stderr:-}" ||
-        broke "rules, 3 (errors): wrong usage of $1 prints a line with 'usage:' and the program's name on stderr"
-    [ -z "${output:-}" ] || broke "rules, 3 (errors): a usage error prints nothing on stdout"
+        { broke "rules, 3 (errors): wrong usage of $1 prints a line with 'usage:' and the program's name on stderr"; return 1; }
+    [ -z "${output:-}" ] || { broke "rules, 3 (errors): a usage error prints nothing on stdout"; return 1; }
 }
 
 # expect_error WHAT RULE: the last run failed with exit status 1 and a
 # message on stderr that contains WHAT (a file name, a word), else broke RULE.
 expect_error() {
-    [ "$status" -eq 1 ] || broke "$2 (expected exit status 1, got $status)"
-    grep -qiF -- "$1" <<<"${stderr:-}" || broke "$2 (stderr must name '$1')"
+    [ "$status" -eq 1 ] || { broke "$2 (expected exit status 1, got $status)"; return 1; }
+    grep -qiF -- "$1" <<<"${stderr:-}" || { broke "$2 (stderr must name '$1')"; return 1; }
 }
 
 # ---------------------------------------------------------------- IPC objects
