@@ -11,7 +11,7 @@ SANITIZE_DIR  := build/sanitize
 SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: all $(LABS) clean clean-ipc test memcheck sanitize demo stress bench help \
-        grade handout autograding test-grading
+        grade grade-all handout autograding gradescope test-grading
 
 all: $(LABS)
 
@@ -55,20 +55,31 @@ stress: all
 bench:
 	@$(MAKE) -s --no-print-directory -C 08-bench bench QUICK=$(QUICK)
 
-# Grading (see README.md, "Grading"): points per lab from grading/points,
-# results (TAP, JUnit XML, results.json) in grading/results or RESULTS=DIR.
-# make grade            every lab, Score: X/Y last      make grade LAB=02
+# Grading (see README.md, "Grading"): this copy's labs, tests, points
+# (grading/points) and Makefiles grade a submission's programs; results (TAP,
+# JUnit XML, results.json) in grading/results or RESULTS=DIR.
+# make grade            every lab of this copy, Score: X/Y last      make grade LAB=02
+# make grade SUBMISSION=DIR   a student's copy, graded with this kit
 grade:
-	@grading/grade $(if $(RESULTS),-o '$(RESULTS)') $(LAB)
+	@grading/grade $(if $(RESULTS),-o '$(RESULTS)') $(if $(SUBMISSION),-s '$(SUBMISSION)') $(LAB)
+
+# make grade-all SUBMISSIONS=DIR [JOBS=N]   every folder in DIR, isolated, DIR/grades.csv
+grade-all:
+	@grading/grade-all -j '$(or $(JOBS),1)' '$(SUBMISSIONS)' $(LAB)
 
 # make handout DEST=DIR   the students' copy, solutions replaced by TODO stubs
 handout:
 	@grading/handout '$(DEST)'
 
-# Writes .github/classroom/autograding.json: one GitHub Classroom test per lab.
+# make gradescope DEST=FILE.zip   the Gradescope autograder: setup.sh,
+# run_autograder and the handout as its kit
+gradescope:
+	@grading/gradescope/make-zip '$(DEST)'
+
+# Writes .github/workflows/classroom.yml: GitHub Classroom's autograding.
 autograding:
-	grading/autograding > .github/classroom/autograding.json.new
-	mv .github/classroom/autograding.json.new .github/classroom/autograding.json
+	grading/autograding > .github/workflows/classroom.yml.new
+	mv .github/workflows/classroom.yml.new .github/workflows/classroom.yml
 
 # The grading kit's own tests (not part of make test).
 test-grading:
@@ -94,9 +105,12 @@ help:
 	@echo 'make memcheck     the suite with every program under valgrind'
 	@echo 'make sanitize     the suite against ASan+UBSan builds'
 	@echo 'make bench        measure every IPC mechanism side by side (QUICK=1: seconds)'
-	@echo 'make grade        grade the labs: points per lab, Score: X/Y (LAB=02: one lab)'
+	@echo 'make grade        grade the labs: points per lab, Score: X/Y (LAB=02: one lab;'
+	@echo '                  SUBMISSION=DIR: a student'"'"'s copy, with this kit)'
+	@echo 'make grade-all SUBMISSIONS=DIR [JOBS=N]   grade every folder in DIR, isolated: DIR/grades.csv'
 	@echo "make handout DEST=DIR   a students' copy, the solutions taken out"
-	@echo 'make autograding  write .github/classroom/autograding.json for GitHub Classroom'
+	@echo 'make gradescope DEST=FILE.zip   the Gradescope autograder, with the handout as its kit'
+	@echo 'make autograding  write .github/workflows/classroom.yml for GitHub Classroom'
 	@echo "make test-grading run the grading kit's own tests"
 	@echo 'make clean        remove what the build made'
 	@echo 'make clean-ipc    remove IPC objects and FIFOs left by a crashed run'

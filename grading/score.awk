@@ -6,10 +6,24 @@
 #       prints each lab's name and points
 #   awk -f score.awk -v mode=json < TEXT
 #       prints TEXT as a JSON string
-#   awk -f score.awk -v lab=01-popen -v tap=FILE -v out=PREFIX [-v note=TEXT] POINTS
+#   awk -f score.awk -v lab=01-popen -v tap=FILE -v out=PREFIX [-v builds=FILE]
+#                    [-v note=TEXT] [-v seconds=N] POINTS
 #       prints the lab's line (tests passed/total, points) and writes
-#       PREFIX.score ("points max", in hundredths), PREFIX.json (its tests as
-#       Gradescope objects) and PREFIX.xml (a JUnit <testsuite>)
+#       PREFIX.score ("points max line", points in hundredths), PREFIX.json
+#       (its tests as Gradescope objects) and PREFIX.xml (a JUnit <testsuite>).
+#       TAP lines may carry bats --timing's " in 12ms"; builds: what the
+#       compiler said about the lab's programs that did not build, added to
+#       the output of each of the lab's failing tests.
+#
+# The points file's rules (see grading/points):
+#   LAB POINTS                  TEST NAME = POINTS          default POINTS
+#   proportional TEST-PATTERN   such a test earns its points in proportion to
+#                               the lab's other tests that passed
+#   visibility WHEN TEST-PATTERN    Gradescope's visibility of those tests:
+#                               visible, hidden, after_due_date, after_published
+# A TEST-PATTERN is a test name in which * stands for any text.
+# A skipped test earns nothing: it is worth 0 points, and its share goes to
+# the lab's other tests.
 #
 # Points are kept in hundredths, so that splitting 100 over 14 tests gives
 # 7.15 six times and 7.14 eight times, adding up to exactly 100.
@@ -20,6 +34,7 @@ BEGIN {
     for (i = 1; i < 256; i++)
         code[sprintf("%c", i)] = i
     output_limit = 8000             # bytes of a test's output kept in the results
+    rules = 0
 }
 
 # ---------------------------------------------------------------- points file
@@ -37,6 +52,30 @@ function hundredths(text, where) {
         return 0
     }
     return int(text * 100 + 0.5)
+}
+
+# A test pattern (* for any text) as an anchored regular expression.
+function pattern(text,   r, i, c) {
+    r = ""
+    for (i = 1; i <= length(text); i++) {
+        c = substr(text, i, 1)
+        if (c == "*")
+            r = r ".*"
+        else if (index("\\^$.[]|()+?{}/", c))
+            r = r "\\" c
+        else
+            r = r c
+    }
+    return "^" r "$"
+}
+
+# The last rule of KIND whose pattern matches the test name; 0 if none.
+function rule_for(kind, test,   i, found) {
+    found = 0
+    for (i = 1; i <= rules; i++)
+        if (rule_kind[i] == kind && test ~ rule_pattern[i])
+            found = i
+    return found
 }
 
 mode == "json" {
@@ -58,6 +97,18 @@ mode == "json" {
         sub(/.* = /, "", value)
         test_points[trim(test)] = hundredths(trim(value), where)
         test_line[trim(test)] = where
+    } else if ($1 == "proportional" && NF >= 2) {
+        rule_kind[++rules] = "proportional"
+        rule_pattern[rules] = pattern(trim(substr(line, length($1) + 2)))
+    } else if ($1 == "visibility" && NF >= 3) {
+        if ($2 !~ /^(visible|hidden|after_due_date|after_published)$/) {
+            printf "grade: %s: visibility is one of visible, hidden, after_due_date, after_published, not '%s'\n", where, $2 > "/dev/stderr"
+            bad = 1
+        }
+        rule_kind[++rules] = "visibility"
+        rule_value[rules] = $2
+        rest = trim(substr(line, index(line, $2) + length($2)))
+        rule_pattern[rules] = pattern(rest)
     } else if (NF == 2 && $1 == "default") {
         default_points = hundredths($2, where)
     } else if (NF == 2) {
@@ -101,10 +152,10 @@ END {
 
 # ---------------------------------------------------------------- TAP
 
-# Fills name[], passed[], output[] for tests 1..tests, from bats' TAP.
-# Tests that the plan announced but that never reported (the run was
-# stopped or crashed) fail, with what is known.
-function read_tap(   line, rest, number, reported, i) {
+# Fills name[], passed[], skipped[], output[] and took[] (seconds) for tests
+# 1..tests, from bats' TAP. Tests that the plan announced but that never
+# reported (the run was stopped or crashed) fail, with what is known.
+function read_tap(   line, rest, number, reported, i, built) {
     tests = 0
     planned = -1
     while ((getline line < tap) > 0) {
@@ -121,12 +172,21 @@ function read_tap(   line, rest, number, reported, i) {
                 tests = number
             reported[number] = 1
             passed[number] = line ~ /^ok /
+            skipped[number] = 0
             output[number] = ""
             if (match(rest, / # skip( .*)?$/)) {
-                output[number] = "skipped" substr(rest, RSTART + 7) " (counted as passed)\n"
+                skipped[number] = 1
+                passed[number] = 0
+                why = substr(rest, RSTART + 8)
+                output[number] = "Skipped, so worth 0 points (its share goes to the lab's other tests)" \
+                    (why != "" ? ": " why : "") ".\n"
                 rest = substr(rest, 1, RSTART - 1)
             } else if (match(rest, / # timeout after [0-9]+s$/)) {
                 output[number] = "timed out after " substr(rest, RSTART + 17) "\n"
+                rest = substr(rest, 1, RSTART - 1)
+            }
+            if (match(rest, / in [0-9]+ms$/)) {     # bats --timing
+                took[number] = substr(rest, RSTART + 4, RLENGTH - 6) / 1000
                 rest = substr(rest, 1, RSTART - 1)
             }
             name[number] = rest
@@ -145,6 +205,7 @@ function read_tap(   line, rest, number, reported, i) {
         if (!(i in reported)) {
             name[i] = lab ": test " i " did not report"
             passed[i] = 0
+            skipped[i] = 0
             output[i] = "The lab's test run stopped before this test finished"
             output[i] = output[i] (note != "" ? " (" note ")" : "") ".\n"
         }
@@ -153,19 +214,75 @@ function read_tap(   line, rest, number, reported, i) {
         tests = 1
         name[1] = lab ": the tests ran"
         passed[1] = 0
+        skipped[1] = 0
         output[1] = "The lab's tests did not run" (note != "" ? " (" note ")" : "") ".\n"
     }
+    built = ""
+    if (builds != "") {
+        while ((getline line < builds) > 0)
+            built = built line "\n"
+        close(builds)
+    }
+    for (i = 1; i <= tests; i++) {
+        if (!(i in took))
+            took[i] = 0
+        if (!passed[i] && !skipped[i] && built != "")
+            output[i] = built "\n" output[i]
+    }
+}
+
+# The one line that says why test i failed: the broken rule, or the partner
+# that ended early, or the failing check; with the TODO message if there is one.
+function reason(i,   n, k, text, l, best, rank, r, todo) {
+    if (passed[i])
+        return ""
+    n = split(output[i], text, "\n")
+    best = ""
+    rank = 9
+    todo = ""
+    for (k = 1; k <= n; k++) {
+        l = text[k]
+        sub(/^[ \t]+/, "", l)
+        if (l == "" || l ~ /^\((in|from) (test file|function)/ || l ~ /^in test file/ || l ~ /^--/)
+            continue
+        r = 5
+        if (l ~ /^Broken rule/)
+            r = 1
+        else if (l ~ /^The background program/)
+            r = 2
+        else if (l ~ /not built: /)
+            r = 2
+        else if (l ~ /^`.*' failed/)
+            r = 3
+        if (l ~ /TODO: implement/ && todo == "")
+            todo = l
+        if (r < rank) {
+            rank = r
+            best = l
+        }
+    }
+    if (best == "")
+        best = "failed"
+    if (todo != "" && index(best, "TODO") == 0)
+        best = best " -- " todo
+    return best
 }
 
 # ---------------------------------------------------------------- points
 
 # max[i]: the test's own points if it has some, else an even share of what
-# the others leave of the lab's points.
-function assign_points(   total, given, others, share, extra, i, n) {
+# the others leave of the lab's points; a skipped test is worth 0. score[i]:
+# max[i] if it passed, 0 if not; a proportional test's score is scaled by the
+# share of the lab's other (not proportional, not skipped) tests that passed.
+function assign_points(   total, given, others, share, extra, i, n, counted, won) {
     total = (lab in lab_points) ? lab_points[lab] : default_points
     given = 0
     others = 0
     for (i = 1; i <= tests; i++) {
+        if (skipped[i]) {
+            max[i] = 0
+            continue
+        }
         if (name[i] in test_points) {
             max[i] = test_points[name[i]]
             given += max[i]
@@ -183,18 +300,35 @@ function assign_points(   total, given, others, share, extra, i, n) {
     }
     share = others ? int((total - given) / others) : 0
     extra = others ? (total - given) - share * others : 0
-    lab_max = 0
-    lab_score = 0
-    lab_passed = 0
+    counted = 0
+    won = 0
     for (i = 1; i <= tests; i++) {
-        if (!(name[i] in test_points)) {
+        if (!skipped[i] && !(name[i] in test_points)) {
             max[i] = share + (extra > 0)
             extra--
         }
+        scaled[i] = !skipped[i] && rule_for("proportional", name[i])
+        if (!skipped[i] && !scaled[i]) {
+            counted++
+            won += passed[i]
+        }
+    }
+    lab_max = 0
+    lab_score = 0
+    lab_passed = 0
+    lab_skipped = 0
+    for (i = 1; i <= tests; i++) {
         score[i] = passed[i] ? max[i] : 0
+        if (scaled[i] && passed[i]) {
+            score[i] = counted ? int(max[i] * won / counted) : max[i]
+            if (score[i] < max[i])
+                output[i] = sprintf("Passed, worth %s of its %s points: it earns in proportion to the lab's other tests that passed (%d of %d).\n",
+                                    shown(score[i]), shown(max[i]), won, counted) output[i]
+        }
         lab_max += max[i]
         lab_score += score[i]
         lab_passed += passed[i]
+        lab_skipped += skipped[i]
     }
 }
 
@@ -264,32 +398,42 @@ function xml(s,   i, c, r) {
     return r
 }
 
-function write_results(   i, failures, skipped, line) {
-    line = sprintf("%-20s %7s tests %11s points", lab, lab_passed "/" tests, shown(lab_score) "/" shown(lab_max))
+function write_results(   i, failures, line, counted, status, rule, visibility, tags, lab_number) {
+    counted = tests - lab_skipped
+    line = sprintf("%-20s %7s tests %11s points", lab, lab_passed "/" counted, shown(lab_score) "/" shown(lab_max))
+    if (lab_skipped)
+        line = line "  (" lab_skipped " skipped, worth 0)"
     if (note != "")
         line = line "  (" note ")"
     print line
     print lab_score, lab_max, line > (out ".score")
 
+    lab_number = lab
+    sub(/-.*/, "", lab_number)
+    lab_number = lab_number + 0
     for (i = 1; i <= tests; i++) {
-        printf "%s    {\"name\": %s, \"score\": %s, \"max_score\": %s, \"status\": \"%s\", \"output\": %s}",
-            (i > 1 ? ",\n" : ""), json(name[i]), shown(score[i]), shown(max[i]),
-            (passed[i] ? "passed" : "failed"), json(cut(output[i])) > (out ".json")
-        failures += !passed[i]
-        skipped += output[i] ~ /^skipped/
+        rule = rule_for("visibility", name[i])
+        visibility = rule ? rule_value[rule] : "visible"
+        tags = json(lab) (skipped[i] ? ", \"skipped\"" : "") (scaled[i] ? ", \"proportional\"" : "")
+        printf "%s    {\"name\": %s, \"number\": \"%d.%d\", \"score\": %s, \"max_score\": %s, \"status\": \"%s\", \"visibility\": \"%s\", \"tags\": [%s], \"extra_data\": {\"execution_time\": %s, \"skipped\": %s}, \"output\": %s}",
+            (i > 1 ? ",\n" : ""), json(name[i]), lab_number, i, shown(score[i]), shown(max[i]),
+            (passed[i] ? "passed" : "failed"), visibility, tags, took[i] + 0,
+            (skipped[i] ? "true" : "false"), json(cut(output[i])) > (out ".json")
+        failures += !passed[i] && !skipped[i]
     }
     close(out ".json")
 
     printf "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%s\">\n",
-        xml(lab), tests, failures, skipped, seconds + 0 > (out ".xml")
+        xml(lab), tests, failures, lab_skipped, seconds + 0 > (out ".xml")
     for (i = 1; i <= tests; i++) {
-        printf "    <testcase classname=\"%s\" name=\"%s\"", xml(lab), xml(name[i]) > (out ".xml")
-        if (passed[i] && output[i] ~ /^skipped/)
-            printf ">\n      <skipped message=\"%s\"/>\n    </testcase>\n", xml(output[i]) > (out ".xml")
+        printf "    <testcase classname=\"%s\" name=\"%s\" time=\"%s\"", xml(lab), xml(name[i]), took[i] + 0 > (out ".xml")
+        if (skipped[i])
+            printf ">\n      <skipped message=\"%s\"/>\n    </testcase>\n", xml(substr(output[i], 1, length(output[i]) - 1)) > (out ".xml")
         else if (passed[i])
             printf "/>\n" > (out ".xml")
         else
-            printf ">\n      <failure message=\"failed\">%s</failure>\n    </testcase>\n", xml(cut(output[i])) > (out ".xml")
+            printf ">\n      <failure message=\"%s\">%s</failure>\n    </testcase>\n",
+                xml(reason(i) " (after " (took[i] + 0) " s)"), xml(cut(output[i])) > (out ".xml")
     }
     printf "  </testsuite>\n" > (out ".xml")
 }
