@@ -164,8 +164,9 @@ int main(int argc, char *argv[])
             status = gone;
             break;
         }
-        printf("%lu\n", atomic_load(&counter->value));
-        fflush(stdout);                 /* one line a tick, also into a pipe */
+        /* One line a tick, also into a pipe; a full disk is an error, not silence. */
+        if (printf("%lu\n", atomic_load(&counter->value)) < 0 || fflush(stdout) == EOF)
+            die("writing to stdout");
     }
 
     if (shmdt(counter) == -1)

@@ -534,6 +534,61 @@ partner_killed() {
     partner_killed shm_reader shm_writer second    # the writer has posted its PID, and waits
 }
 
+# blocked_writing PID: the process PID sleeps in a write to a full pipe.
+blocked_writing() {
+    [[ $(cat "/proc/$1/wchan" 2>/dev/null) == *pipe_write* ]]
+}
+
+@test "05-shm: the reader killed while it prints and the writer waits for 'read': the writer ends and removes all, and the segment had mode 0600" {
+    # contract: 05-shm, partner's death; 05-shm, exchange; rules, 7 (permissions)
+    checks_cleanup
+    # The reader's stdout: a pipe that nobody reads, with room for 1024 bytes:
+    # its first lines fit, the 100 data lines do not, so the reader stops in
+    # the middle of printing them, after "written" and before "read".
+    # (A descriptor holds it; its name goes at once, so no FIFO is left.)
+    local wchan
+    wchan=$(cat "/proc/$$/wchan" 2>/dev/null) && [ -n "$wchan" ] && [ "$wchan" != 0 ] ||
+        skip "this kernel does not show what a process waits for (/proc/PID/wchan)"
+    mkfifo "$BATS_TEST_TMPDIR/stdout"
+    local fd
+    exec {fd}<>"$BATS_TEST_TMPDIR/stdout"
+    # (dd opens the FIFO itself: O_NONBLOCK stays on its own descriptor.)
+    dd if=/dev/zero of="$BATS_TEST_TMPDIR/stdout" bs=4096 count=64 oflag=nonblock 2>/dev/null || true
+    rm "$BATS_TEST_TMPDIR/stdout"
+    dd bs=1024 count=1 <&"$fd" >/dev/null 2>&1
+
+    start_bg writer shm_writer
+    writer=$BG_PID
+    start_bg reader bash -c 'exec shm_reader >&"$1"' bash "$fd"
+    reader=$BG_PID
+    reader_pid=$(program_pid "$reader")
+    wait_until -p "$reader" blocked_writing "$reader_pid"
+    read -r kind id rest < <(work_ipc_objects | grep '^m ') || true
+    if [ -n "${id:-}" ]; then
+        perms=$(ipc_perms m "$id")
+        [ "$perms" = 600 ] ||
+            broke "rules, 7 (permissions): shm_writer's data segment has mode 0600 (it has $perms)"
+    fi
+    kill -KILL "$reader_pid"
+    finish "$reader"
+    exec {fd}>&-
+    finish "$writer"
+    [ "$status" -ne 124 ] ||
+        broke "05-shm, partner's death: the writer notices that the reader died while it waited for 'read', instead of waiting forever"
+    # 0 if the reader had answered "read" before it stopped printing.
+    [ "$status" -eq 0 ] || expect_status 1 "05-shm, partner's death: a writer whose reader died exits 1"
+    no_work_objects "05-shm, partner's death: the writer whose reader died removes what is left of the queue and the segment"
+}
+
+@test "05-shm: shm_show_counter whose stdout cannot be written (/dev/full) fails with exit 1" {
+    # contract: 05-shm, programs; rules, 10 (output)
+    start_counter
+    run --separate-stderr bash -c 'exec timeout -k 5 "$1" shm_show_counter -n 1 >/dev/full' bash "$LAB_TIMEOUT"
+    [ "$status" -eq 1 ] && [ -n "$stderr" ] ||
+        broke "rules, 10 (output): a failed write to stdout is a failed call: a message on stderr, exit status 1 (got $status)"
+    stop_counter
+}
+
 @test "05-shm: shm_writer and shm_reader with an argument: wrong usage, nothing created" {
     # contract: 05-shm, bad input; rules, 3 (errors)
     for program in shm_writer shm_reader; do
