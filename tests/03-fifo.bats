@@ -56,6 +56,18 @@ says_count() {
         broke "rules, 7 (permissions): the FIFO has mode 0600, not ${made##* }"
 }
 
+@test "03-fifo: fifo_create takes PATH as a name, never as shell text" {
+    # contract: 03-fifo, programs; rules, 3 (errors)
+    name='my fifo;touch pwned $(touch pwned2)'
+    run --separate-stderr bounded fifo_create "$name"
+    made=$(stat -c %F "$name" 2>&1)
+    rm -f "$name"             # the test's own FIFO: removed before any check can fail
+    expect_status 0 "03-fifo, programs: fifo_create PATH makes the FIFO at PATH, whatever characters its name holds"
+    [[ $made == fifo* ]] || broke "03-fifo, programs: fifo_create makes a FIFO named exactly PATH (found: $made)"
+    [ -z "$(ls -A)" ] ||
+        broke "rules, 3 (errors): fifo_create makes only PATH; a name is never run as a shell command (found: $(ls -A))"
+}
+
 @test "03-fifo: fifo_create on an existing FIFO fails naming it and leaves it there" {
     # contract: 03-fifo, bad input
     mkfifo existing_fifo
