@@ -9,12 +9,17 @@
  * process opens it for reading: that rendezvous is what lets the producer and
  * the consumer be started in either order, from two unrelated shells.
  *
- * A PATH that exists and is not a FIFO is refused and left as it is (a
- * regular file opened for writing would be overwritten), and so is a FILE
- * that cannot be read (missing, a directory), before the FIFO is made: a
- * refused run leaves nothing behind. If the consumer goes away, write()
- * fails with EPIPE: we ignore SIGPIPE, whose default action would kill us
- * without a word, and report the error instead.
+ * The bytes go in frames (fifo.h): a start frame naming the file sent, the
+ * data, and an end frame once every byte is sent, so that the consumer can
+ * tell a finished transfer from a producer that failed or died half way.
+ *
+ * A PATH that exists and is not a FIFO of our own with mode 0600 (a regular
+ * file, a symbolic link, another user's FIFO) is refused and left as it is,
+ * and so is a FILE (or standard input) that cannot be read (missing, a
+ * directory), before the FIFO is made: a refused run leaves nothing behind
+ * and no consumer ever sees it. If the consumer goes away, write() fails
+ * with EPIPE: we ignore SIGPIPE, whose default action would kill us without
+ * a word, and report the error instead.
  *
  * Partner: fifo_consumer PATH. The FIFO is made by whichever of the two comes
  * first and removed by the consumer. A producer stopped by SIGINT or SIGTERM
@@ -25,13 +30,15 @@
  *     $ ./fifo_producer my_fifo notes.txt
  *     sent 1234 bytes
  *
- * Read: mkfifo(3), fifo(7), open(2) on FIFOs, pipe(7) for SIGPIPE and EPIPE.
+ * Read: mkfifo(3), fifo(7), open(2) on FIFOs, pipe(7) for SIGPIPE, EPIPE
+ * and PIPE_BUF.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,10 +98,23 @@ static void catch_signals(void)
         die("sigaction", "SIGPIPE");
 }
 
-/* Opens FILE to send: any file, pipe or device, except the FIFO itself
- * (we would wait for ourselves forever) and a directory (open() accepts
- * one, read() would fail only after the consumer had come). Called before
- * the FIFO is made, so a refused FILE leaves nothing behind. */
+/* Refuses an input that cannot be sent, FILE or standard input: a directory
+ * (open() accepts one, read() would fail only after the consumer had come).
+ * Called before the FIFO is made: a refused input leaves nothing behind. */
+static void check_input(int fd, const char *in_name)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) == -1)
+        die("stat", in_name);
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "fifo_producer: %s is a directory, not a file to send\n", in_name);
+        exit(1);
+    }
+}
+
+/* Opens FILE, refusing the FIFO itself first (opening it for reading would
+ * wait for ourselves forever). */
 static int open_input(const char *file, const char *path)
 {
     struct stat file_st, fifo_st;
@@ -107,17 +127,12 @@ static int open_input(const char *file, const char *path)
     int fd = open(file, O_RDONLY);
     if (fd == -1)
         die("open", file);
-    if (fstat(fd, &file_st) == -1)
-        die("stat", file);
-    if (S_ISDIR(file_st.st_mode)) {
-        fprintf(stderr, "fifo_producer: %s is a directory, not a file to send\n", file);
-        exit(1);
-    }
     return fd;
 }
 
-/* Makes the FIFO, or checks that what is already at path is one (the
- * consumer may have made it). Returns 1 if we made it. */
+/* Makes the FIFO, or checks that what is already at path is a FIFO of ours,
+ * 0600 (the consumer may have made it; someone else may have made a trap).
+ * Returns 1 if we made it. */
 static int make_fifo(const char *path)
 {
     struct stat st;
@@ -126,26 +141,35 @@ static int make_fifo(const char *path)
         return 1;
     if (errno != EEXIST)
         die("mkfifo", path);
-    if (stat(path, &st) == -1)
+    if (lstat(path, &st) == -1)
         die("stat", path);
-    if (!S_ISFIFO(st.st_mode)) {
-        fprintf(stderr, "fifo_producer: %s exists and is not a FIFO\n", path);
+    if (!fifo_is_mine("fifo_producer", path, &st))
         exit(1);
-    }
     return 0;
 }
 
-/* Waits in open() until a consumer opens the FIFO for reading. */
+/* Waits in open() until a consumer opens the FIFO for reading. O_NOFOLLOW
+ * and fstat() stop a name swapped for a link or another FIFO meanwhile. */
 static int open_fifo(const char *path)
 {
+    struct stat st;
+    int fd;
+
     for (;;) {
         stop_if_signalled();
-        int fd = open(path, O_WRONLY);
+        fd = open(path, O_WRONLY | O_NOFOLLOW);
         if (fd != -1)
-            return fd;
+            break;
         if (errno != EINTR)
             die("open", path);
     }
+    if (fstat(fd, &st) == -1)
+        die("stat", path);
+    if (!fifo_is_mine("fifo_producer", path, &st)) {
+        fifo_to_remove = NULL;          /* what is at PATH now is not the FIFO we made */
+        exit(1);
+    }
+    return fd;
 }
 
 /* Writes all of buf, however many calls it takes. */
@@ -168,7 +192,32 @@ static void write_all(int fd, const char *buf, size_t len, const char *path)
     }
 }
 
-/* Copies in to the FIFO until end of file; returns the byte count. */
+/* Sends one frame, header and data, in one write() of at most PIPE_BUF
+ * bytes: atomic, so never mixed with another producer's frames. */
+static void send_frame(int out, uint32_t type, const void *data, size_t len, const char *path)
+{
+    static char frame[sizeof(struct frame_header) + CHUNK_SIZE];
+    struct frame_header header = { .type = type, .length = (uint32_t)len };
+
+    memcpy(frame, &header, sizeof header);
+    if (len > 0)
+        memcpy(frame + sizeof header, data, len);
+    write_all(out, frame, sizeof header + len, path);
+}
+
+/* Says which file we send, so that the consumer refuses to write onto it. */
+static void send_start(int in, const char *in_name, int out, const char *path)
+{
+    struct stat st;
+
+    if (fstat(in, &st) == -1)
+        die("stat", in_name);
+    struct frame_start start = { .dev = (uint64_t)st.st_dev, .ino = (uint64_t)st.st_ino };
+    send_frame(out, FRAME_START, &start, sizeof start, path);
+}
+
+/* Copies in to the FIFO, a frame per read(), until end of file; returns the
+ * byte count. */
 static long long send_all(int in, const char *in_name, int out, const char *path)
 {
     static char buffer[CHUNK_SIZE];
@@ -180,10 +229,10 @@ static long long send_all(int in, const char *in_name, int out, const char *path
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1)
-            die("read", in_name);
+            die("read", in_name);       /* no end frame: the consumer fails too */
         if (n == 0)
             return total;
-        write_all(out, buffer, (size_t)n, path);
+        send_frame(out, FRAME_DATA, buffer, (size_t)n, path);
         total += n;
     }
 }
@@ -198,6 +247,7 @@ int main(int argc, char *argv[])
     const char *path = argv[1];
     const char *in_name = argc == 3 ? argv[2] : "standard input";
     int in = argc == 3 ? open_input(argv[2], path) : STDIN_FILENO;
+    check_input(in, in_name);
 
     catch_signals();
     if (make_fifo(path))
@@ -205,7 +255,9 @@ int main(int argc, char *argv[])
     int out = open_fifo(path);
     fifo_to_remove = NULL;              /* a consumer is there: removing is its job now */
 
+    send_start(in, in_name, out, path);
     long long sent = send_all(in, in_name, out, path);
+    send_frame(out, FRAME_END, NULL, 0, path);
     if (close(out) == -1)
         die("close", path);
     fprintf(stderr, "sent %lld bytes\n", sent);

@@ -18,7 +18,10 @@
  * Partner: msg_sender, in the same folder, started before or after: messages
  * sent before the receiver starts wait in the queue. The queue (key
  * ftok(".", PERSON_PROJ_ID)) is created by whichever comes first; this
- * program removes it.
+ * program removes it. One found there that is not ours alone (another
+ * user's, or not 0600) is refused, and so is a second msg_receiver in the
+ * folder: while it runs, msg_receiver holds a claim, a queue at
+ * ftok(".", RECEIVER_PROJ_ID), removed at exit (queue_checks.c).
  *
  * Example:
  *     $ ./msg_receiver
@@ -78,16 +81,14 @@ static void catch_signals(void)
         die("sigaction");
 }
 
-/* The queue of this folder, created (0600) if msg_sender has not made it. */
+/* The queue of this folder, created (0600) if msg_sender has not made it;
+ * one that another user made is refused (own_queue, queue_checks.c). */
 static int open_queue(void)
 {
     key_t key = ftok(".", PERSON_PROJ_ID);
     if (key == -1)
         die("ftok .");
-    int id = msgget(key, IPC_CREAT | QUEUE_MODE);
-    if (id == -1)
-        die("msgget");
-    return id;
+    return own_queue("msg_receiver", key, 1);
 }
 
 /* Waits for the next record. A stop signal ends the program here, after the
@@ -152,6 +153,7 @@ int main(int argc, char *argv[])
     if (file == NULL)
         die(file_name);
     catch_signals();
+    claim_folder("msg_receiver", RECEIVER_PROJ_ID);    /* a second receiver would take half */
     queue = open_queue();
 
     for (;;) {

@@ -20,7 +20,10 @@
  * Partner: msg_receiver, started in the same folder, before or after this
  * program: the kernel keeps the messages until someone receives them, even
  * after the sender has exited. The queue (key ftok(".", PERSON_PROJ_ID)) is
- * created by whichever comes first and removed by msg_receiver.
+ * created by whichever comes first and removed by msg_receiver. One found
+ * there that is not ours alone (another user's, or not 0600) is refused, and
+ * so is a second msg_sender in the folder: while it runs, msg_sender holds a
+ * claim, a queue at ftok(".", SENDER_PROJ_ID), removed at exit (queue_checks.c).
  *
  * Example:
  *     $ ./msg_sender
@@ -75,15 +78,25 @@ static void catch_signals(void)
         die("sigaction");
 }
 
-/* The queue of this folder, created (0600) if msg_receiver has not made it. */
+/* The queue of this folder, created (0600) if msg_receiver has not made it;
+ * one that another user made is refused (own_queue, queue_checks.c). Records
+ * that an earlier msg_sender left for a receiver not yet started are refused
+ * too: the receiver stops at that sender's last record, so ours would be lost. */
 static int open_queue(void)
 {
     key_t key = ftok(".", PERSON_PROJ_ID);
     if (key == -1)
         die("ftok .");
-    int queue = msgget(key, IPC_CREAT | QUEUE_MODE);
-    if (queue == -1)
-        die("msgget");
+    int queue = own_queue("msg_sender", key, 1);
+    struct msqid_ds ds;
+    if (msgctl(queue, IPC_STAT, &ds) == -1)
+        die("msgctl IPC_STAT");
+    if (ds.msg_qnum > 0) {
+        fprintf(stderr, "msg_sender: %lu message(s) of an earlier msg_sender still wait in "
+                "this folder's queue: run msg_receiver first (or remove them: ipcrm -q %d)\n",
+                (unsigned long)ds.msg_qnum, queue);
+        exit(1);
+    }
     return queue;
 }
 
@@ -208,6 +221,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     catch_signals();
+    claim_folder("msg_sender", SENDER_PROJ_ID);        /* two dialogues would mix */
     int queue = open_queue();
 
     for (;;) {

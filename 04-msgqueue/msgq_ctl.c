@@ -54,19 +54,18 @@ static void usage(void)
     exit(2);
 }
 
-/* The shared queue of this folder; "no queue" if there is none. */
+/* The shared queue of this folder; "no queue" if there is none. Another
+ * user's queue is refused (queue_checks.c): not ours to show, tune or remove. */
 static int find_queue(void)
 {
     key_t key = ftok(".", MSGQ_PROJ_ID);
     if (key == -1)
         die("ftok .");
-    int queue = msgget(key, 0);
-    if (queue == -1 && errno == ENOENT) {
+    int queue = own_queue("msgq_ctl", key, 0);
+    if (queue == -1) {
         fprintf(stderr, "msgq_ctl: no queue\n");
         exit(1);
     }
-    if (queue == -1)
-        die("msgget");
     return queue;
 }
 

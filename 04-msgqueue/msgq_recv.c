@@ -141,12 +141,11 @@ int main(int argc, char *argv[])
     if (key == -1)
         die("ftok .");
     /* Only a receiver that waits creates the queue: it will be there for
-     * msgq_send. One that does not wait finds nothing in a missing queue. */
-    int queue = msgget(key, flags & IPC_NOWAIT ? 0 : IPC_CREAT | QUEUE_MODE);
-    if (queue == -1 && errno == ENOENT)
-        fail_receive(ENOMSG, size, flags);      /* no queue: no message */
+     * msgq_send. One that does not wait finds nothing in a missing queue.
+     * Another user's queue is refused (queue_checks.c): it could feed us anything. */
+    int queue = own_queue("msgq_recv", key, !(flags & IPC_NOWAIT));
     if (queue == -1)
-        die("msgget");
+        fail_receive(ENOMSG, size, flags);      /* no queue: no message */
 
     struct text_message *message = malloc(sizeof *message + size);
     if (message == NULL)

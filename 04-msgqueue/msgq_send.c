@@ -89,9 +89,8 @@ int main(int argc, char *argv[])
     key_t key = ftok(".", MSGQ_PROJ_ID);
     if (key == -1)
         die("ftok .");
-    int queue = msgget(key, IPC_CREAT | QUEUE_MODE);
-    if (queue == -1)
-        die("msgget");
+    /* Created 0600 if missing; another user's queue is refused (queue_checks.c). */
+    int queue = own_queue("msgq_send", key, 1);
 
     struct text_message *message = malloc(sizeof *message + length);
     if (message == NULL)

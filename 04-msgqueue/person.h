@@ -12,8 +12,12 @@
 #ifndef PERSON_H
 #define PERSON_H
 
+#include <sys/ipc.h>            /* key_t */
+
 #define PERSON_PROJ_ID 'p'      /* msg_sender + msg_receiver */
 #define MSGQ_PROJ_ID   'q'      /* msgq_send, msgq_recv, msgq_ctl */
+#define SENDER_PROJ_ID   'S'    /* msg_sender's claim: one sender per folder */
+#define RECEIVER_PROJ_ID 'R'    /* msg_receiver's claim: one receiver per folder */
 
 /* Only the owner may send or receive. The original example's 0666 let every user on the
  * machine read the records, or send fake ones. */
@@ -43,5 +47,20 @@ struct text_message {
     long mtype;
     char mtext[];
 };
+
+/* queue_checks.c (CONTRACT.md, rules 13 and 14).
+ *
+ * own_queue: the queue at key, created (0600) if create and missing; with
+ * create 0, -1 if there is none. A queue that exists is used only if it is
+ * ours alone (owner and creator our effective uid, mode 0600): otherwise
+ * the program says whose it is and what to do, and exits 1, having used
+ * nothing.
+ *
+ * claim_folder: one msg_sender and one msg_receiver per folder. Creates the
+ * claim queue at ftok(".", proj_id) exclusively, removed at exit; a second
+ * comer is refused (exit 1), naming the holder's PID, or, if the holder
+ * was killed, the command that removes what it left. */
+int own_queue(const char *program, key_t key, int create);
+void claim_folder(const char *program, int proj_id);
 
 #endif

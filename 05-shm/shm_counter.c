@@ -116,12 +116,12 @@ int main(int argc, char *argv[])
     key_t key = ftok(".", COUNTER_PROJ_ID);
     if (key == -1)
         die("ftok .");
-    /* IPC_EXCL: a segment left by another counter is an error, never reused. */
+    /* IPC_EXCL: a segment already at the key (another counter's, a killed
+     * one's, another user's) is an error, never reused; shm_checks.c says whose. */
     int shmid = shmget(key, sizeof(struct counter_segment),
                        IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
     if (shmid == -1 && errno == EEXIST) {
-        fprintf(stderr, "shm_counter: a counter segment already exists in this folder "
-                "(another shm_counter? see ipcs -m)\n");
+        explain_taken_segment("shm_counter", key);
         return 1;
     }
     if (shmid == -1)

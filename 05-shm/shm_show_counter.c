@@ -147,6 +147,13 @@ int main(int argc, char *argv[])
     }
     if (shmid == -1)
         die("shmget");
+    /* Another user's segment could show any number, and is not ours to remove. */
+    struct shmid_ds info;
+    int own = own_segment("shm_show_counter", key, shmid, &info);
+    if (own == -1)
+        die("shmctl IPC_STAT");
+    if (own == 0)
+        return 1;
 
     /* SHM_RDONLY: a viewer cannot change the count, even by mistake. */
     struct counter_segment *counter = shmat(shmid, NULL, SHM_RDONLY);

@@ -4,27 +4,34 @@
  *
  * Usage:   shm_writer
  *
- * The two programs first swap their PIDs over a message queue, one message
- * type per direction, so that each can signal the other. Then the writer
- * creates the segment, fills it with 1 ... DATA_COUNT, and tells the reader
- * with SIGUSR2; the reader prints the numbers and answers with SIGUSR2;
- * the writer removes the segment.
+ * The writer creates and attaches the segment first, exclusively: that is
+ * its claim on the folder (a second shm_writer here is refused). The two
+ * programs swap their PIDs over a message queue, one message type per
+ * direction, so that each can signal the other. Then the writer fills the
+ * segment with 1 ... DATA_COUNT, and tells the reader with SIGUSR2; the
+ * reader prints the numbers and answers with SIGUSR2; the writer removes the
+ * segment.
  *
  *     shm_writer                                    shm_reader
+ *       shmget (IPC_EXCL), shmat  the segment
  *       msgsnd  my PID (type 1) ──> [ queue ] <──  msgsnd  my PID (type 2)
- *       msgrcv  its PID (type 2)                   msgrcv  its PID (type 1)
+ *                                                  msgrcv  its PID (type 1)
  *               <────────────── SIGUSR1: "I have your PID"
  *       IPC_RMID the queue
- *       shmget, shmat, write 1 ... 100 ──> [ segment ]
+ *       write 1 ... 100 ──> [ segment ]
  *               ──────────────> SIGUSR2: "written"
  *                                                  shmat, print 1 ... 100, shmdt
  *               <────────────── SIGUSR2: "read"
  *       shmdt, IPC_RMID the segment
  *
- * Either program may start first. Each posts its own PID, then looks for the
- * other's: whoever looks second always finds it. If the writer finds the
- * reader's PID at once, the reader came first and is waiting, so the writer
- * wakes it with SIGUSR1.
+ * Either program may start first. Each posts its own PID; the reader looks
+ * for the writer's every PARTNER_CHECK_MS. The writer never signals a PID
+ * it read: its reader is the process that sends it SIGUSR1 (the kernel
+ * names the sender, sigtimedwait's si_pid) and has posted that PID on our
+ * queue; only that reader is ever signalled, and only its signals count.
+ *
+ * Objects found at the keys are used only if they are ours alone (rule 13,
+ * shm_checks.c): a queue another user made could hand us any "PID".
  *
  * No signal can be lost: SIGUSR1, SIGUSR2 and the stop signals are blocked
  * from the start, so one that comes early stays pending until
@@ -69,6 +76,7 @@
 /* What we have made and must remove when we stop; -1: nothing (any more). */
 static int queue_id = -1;
 static int segment_id = -1;
+static int *shmaddr;                    /* the segment, attached */
 
 /* Removes the queue, if we still hold it; the reader may have removed it
  * already when it gave up, which is no error. Returns -1 on failure. */
@@ -149,16 +157,49 @@ static void block_signals(void)
         die("sigprocmask");
 }
 
-/* The queue for the PIDs: we create it, or the reader already has. */
+/* The data segment, first of all: creating it exclusively is our claim on
+ * the folder, so a second shm_writer here is refused before it posts a PID
+ * (one pair per folder). A key already taken is explained (shm_checks.c):
+ * another user's segment, or a writer at work. Attached at once, so that a
+ * reader can tell a live writer (attached) from a PID a dead one left. */
+static void create_segment(void)
+{
+    key_t key = key_for(DATA_PROJ_ID);
+
+    segment_id = shmget(key, DATA_COUNT * sizeof(int), IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
+    if (segment_id == -1 && errno == EEXIST) {
+        explain_taken_segment("shm_writer", key);
+        exit(1);                        /* nothing made: nothing to remove */
+    }
+    if (segment_id == -1)
+        die("shmget");
+    shmaddr = shmat(segment_id, NULL, 0);
+    if (shmaddr == (void *)-1)
+        die("shmat");
+}
+
+/* The queue for the PIDs: we create it, or the reader already has. One we
+ * find is used only if it is ours alone (rule 13: another user's could
+ * hand us any PID). */
 static void open_queue(void)
 {
     key_t key = key_for(PID_QUEUE_PROJ_ID);
+    struct msqid_ds ds;
+    int id, own;
 
-    queue_id = msgget(key, IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
-    if (queue_id == -1 && errno == EEXIST)
-        queue_id = msgget(key, 0);
-    if (queue_id == -1)
-        die("msgget");
+    while ((id = msgget(key, IPC_CREAT | IPC_EXCL | OBJECT_PERMS)) == -1) {
+        if (errno != EEXIST || (id = msgget(key, 0)) == -1) {
+            if (errno == ENOENT)
+                continue;               /* removed since: create it now */
+            die("msgget");
+        }
+        if ((own = own_queue("shm_writer", key, id, &ds)) == -1)
+            continue;                   /* removed since IPC_STAT's msgget */
+        if (own == 0)
+            fail("refused the message queue (see above)");
+        break;
+    }
+    queue_id = id;
 }
 
 static void send_my_pid(void)
@@ -170,7 +211,7 @@ static void send_my_pid(void)
             die("msgsnd");
 }
 
-/* Takes the reader's PID from the queue if it is there (1), without waiting (0). */
+/* Takes a reader's PID from the queue if one is there (1), without waiting (0). */
 static int take_reader_pid(pid_t *reader)
 {
     struct pid_message message;
@@ -197,12 +238,31 @@ static void signal_reader(pid_t reader, int sig)
     }
 }
 
+/* Is pid one of the readers that posted their PID on the queue? Takes the
+ * readers' PIDs off it until pid comes (a second reader's is not needed:
+ * it sees the queue go, and gives up). */
+static int posted_reader(pid_t pid)
+{
+    pid_t posted;
+
+    while (take_reader_pid(&posted))
+        if (posted == pid)
+            return 1;
+    return 0;
+}
+
 /*
  * Waits until the reader sends sig. While none comes, every
  * PARTNER_CHECK_MS: if we do not know the reader's PID yet, look for it in
- * the queue; once we know it, check that the reader still exists. This is
+ * the queue; once we know it, check that the reader still exists (kill(pid,
+ * 0) sends nothing: a PID read from the queue is never signalled). This is
  * not a busy loop: the signal ends the wait the moment it comes, the ticks
  * only notice a reader that died.
+ *
+ * Who sent the signal (si_pid) decides: SIGUSR1 ("I have your PID") makes
+ * its sender our reader, if it posted its PID on our queue (with two
+ * readers in the folder, the one that took our PID may not be the one whose
+ * PID we took); SIGUSR2 counts only from that reader. Any other is ignored.
  */
 static void await_signal(int sig, pid_t *reader)
 {
@@ -218,9 +278,17 @@ static void await_signal(int sig, pid_t *reader)
     sigaddset(&waited, SIGTERM);
     sigaddset(&waited, SIGHUP);
     for (;;) {
-        int got = sigtimedwait(&waited, NULL, &check);
-        if (got == sig)
+        siginfo_t info;
+        int got = sigtimedwait(&waited, &info, &check);
+        if (got == SIGUSR1 && sig == SIGUSR1 &&
+            (info.si_pid == *reader || posted_reader(info.si_pid))) {
+            *reader = info.si_pid;
             return;
+        }
+        if (got == SIGUSR2 && sig == SIGUSR2 && info.si_pid == *reader)
+            return;
+        if (got == SIGUSR1 || got == SIGUSR2)
+            continue;                   /* not from our reader */
         if (got != -1)
             stopped(got);
         if (errno != EAGAIN && errno != EINTR)
@@ -232,24 +300,14 @@ static void await_signal(int sig, pid_t *reader)
     }
 }
 
-/* Creates the segment and writes 1 ... DATA_COUNT into it, as the original
- * example does. */
-static int *write_data(void)
+/* Writes 1 ... DATA_COUNT into our segment, as the original example does. */
+static void write_data(void)
 {
-    segment_id = shmget(key_for(DATA_PROJ_ID), DATA_COUNT * sizeof(int),
-                        IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
-    if (segment_id == -1)
-        die("shmget");
-    int *shmaddr = shmat(segment_id, NULL, 0);
-    if (shmaddr == (void *)-1)
-        die("shmat");
     printf("Memory attached at %p\n", (void *)shmaddr);
-
     for (int i = 0; i < DATA_COUNT; i++) {
         shmaddr[i] = i + 1;
         printf("shmaddr : %p, data : %d\n", (void *)&shmaddr[i], shmaddr[i]);
     }
-    return shmaddr;
 }
 
 int main(int argc, char *argv[])
@@ -261,6 +319,9 @@ int main(int argc, char *argv[])
     }
 
     block_signals();
+    /* What a killed run left is named, with the command that removes it. */
+    refuse_stale_pair("shm_writer", key_for(PID_QUEUE_PROJ_ID), key_for(DATA_PROJ_ID));
+    create_segment();                   /* our claim: one writer per folder */
     open_queue();
     printf("My pid = %d\n", (int)getpid());
     send_my_pid();
@@ -268,19 +329,15 @@ int main(int argc, char *argv[])
     fflush(stdout);                     /* print before the partner can go on */
 
     pid_t reader = 0;
-    if (take_reader_pid(&reader))
-        signal_reader(reader, SIGUSR1); /* it came first: my PID is there now */
-    await_signal(SIGUSR1, &reader);     /* the reader holds my PID */
+    await_signal(SIGUSR1, &reader);     /* the reader holds my PID: it is the one */
     printf("I Get Signal from process2\n");
-    if (reader == 0 && !take_reader_pid(&reader))
-        fail("SIGUSR1 came, but no PID from the reader");
     printf("Process2 pid : %d\n", (int)reader);
 
     /* Both PIDs are known: the queue has done its job. */
     if (remove_queue() == -1)
         return 1;
 
-    int *shmaddr = write_data();
+    write_data();
     fflush(stdout);
     signal_reader(reader, SIGUSR2);     /* the data is written */
     await_signal(SIGUSR2, &reader);     /* the reader has read it */

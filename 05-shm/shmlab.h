@@ -10,6 +10,9 @@
 #define SHMLAB_H
 
 #include <stdatomic.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
 #include <sys/types.h>
 
 /* Only the owner may read and write (the original examples' 0666 lets every user in). */
@@ -61,15 +64,42 @@ struct pid_message {
 
 /*
  * The signals of the handshake:
- *   SIGUSR1  "both PIDs are known": the writer to a reader that came first,
- *            then the reader to the writer once it holds the writer's PID;
+ *   SIGUSR1  reader to writer: "I have your PID" (the writer learns who its
+ *            reader is from the signal's sender, si_pid);
  *   SIGUSR2  writer to reader: "the data is written";
  *            reader to writer: "I have read it".
- * While waiting for one, each side checks every PARTNER_CHECK_MS that its
- * partner still exists, so that a partner that dies is noticed.
+ * While waiting, each side checks every PARTNER_CHECK_MS that its partner
+ * still exists, so that a partner that dies is noticed; the reader also
+ * looks for the writer's PID on the queue.
  */
 #ifndef PARTNER_CHECK_MS
 #define PARTNER_CHECK_MS 200
 #endif
+
+/*
+ * shm_checks.c (CONTRACT.md, rules 13 and 14).
+ *
+ * own_queue, own_segment: 1 if the object id (found at key) is ours alone:
+ * owner and creator our effective uid, mode 0600. 0 if not: then they have
+ * said on stderr whose it is and what to do, and the caller must touch
+ * nothing of it. -1 if IPC_STAT failed otherwise (errno: EINVAL or EIDRM
+ * when the object has just been removed). They fill *ds.
+ *
+ * explain_taken_segment: for a creator whose IPC_EXCL found the key taken:
+ * says by whom (another user; another run of program that is at work; a run
+ * that was killed, with the ipcrm command that removes its segment).
+ *
+ * refuse_stale_pair: for shm_writer and shm_reader, before they make
+ * anything: if a killed run left our queue (holding a PID whose sender is
+ * gone) or our segment (unattached, its creator gone) at these keys, says
+ * so with the ipcrm command that removes them, and exits 1.
+ *
+ * process_exists: kill(pid, 0) finds pid (a PID > 0).
+ */
+int own_queue(const char *program, key_t key, int id, struct msqid_ds *ds);
+int own_segment(const char *program, key_t key, int id, struct shmid_ds *ds);
+void explain_taken_segment(const char *program, key_t key);
+void refuse_stale_pair(const char *program, key_t queue_key, key_t segment_key);
+int process_exists(pid_t pid);
 
 #endif

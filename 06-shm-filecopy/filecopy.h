@@ -27,6 +27,13 @@
 #define CHUNK_DEFAULT (64 * 1024)
 #endif
 
+/* The largest CHUNK that -b takes (64 MiB; less if SHMMAX / 2 is less): a
+ * ring of two such chunks fits any machine that runs these labs, and
+ * chunks over a few MiB copy no faster (README, "Speed"). */
+#ifndef CHUNK_MAX
+#define CHUNK_MAX (64 * 1024 * 1024)
+#endif
+
 /* How big the ring is: about RING_BYTES, and never more than MAX_SLOTS
  * chunks. The original example's segment held one chunk, so the writer and the reader
  * took turns; with several, the writer fills one half of the ring while the

@@ -31,7 +31,10 @@
  * ftok(".", SEGMENT_PROJ_ID) and ftok(".", LENGTH_QUEUE_PROJ_ID), 0600 and
  * exclusive, and removes both on success, on failure, and on SIGINT,
  * SIGTERM or SIGHUP (then it dies of that signal). If the reader dies, it
- * notices at once (SIGCHLD), removes the partial copy and exits 1.
+ * notices at once (SIGCHLD), removes the partial copy and exits 1. An object
+ * already at a key is never used: it says whose it is (another user's,
+ * another shm_copy's, or a killed one's, with the ipcrm line) and exits 1.
+ * CHUNK is at most CHUNK_MAX, and no chunk is longer than the file.
  *
  * Example:
  *     $ ./shm_copy notes.txt copy.txt
@@ -100,15 +103,24 @@ static size_t largest_segment(void)
     return info.shmmax;
 }
 
+/* The largest CHUNK -b takes: CHUNK_MAX, or SHMMAX / 2 if that is less (the
+ * ring has two slots or more). */
+static size_t chunk_limit(void)
+{
+    size_t half = largest_segment() / 2;
+
+    return half < CHUNK_MAX ? half : CHUNK_MAX;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: shm_copy [-b CHUNK] SRC DST\n"
             "       CHUNK: bytes per chunk, 1 to %zu (default %d)\n",
-            largest_segment() / 2, CHUNK_DEFAULT);
+            chunk_limit(), CHUNK_DEFAULT);
     exit(2);
 }
 
-/* CHUNK from -b: digits only, 1 to SHMMAX / 2 (the ring has two slots or more). */
+/* CHUNK from -b: digits only, 1 to chunk_limit(). */
 static size_t parse_chunk(const char *arg)
 {
     char *end;
@@ -117,23 +129,43 @@ static size_t parse_chunk(const char *arg)
         usage();
     errno = 0;
     unsigned long long chunk = strtoull(arg, &end, 10);
-    if (*end != '\0' || errno == ERANGE || chunk == 0 || chunk > largest_segment() / 2)
+    if (*end != '\0' || errno == ERANGE || chunk == 0 || chunk > chunk_limit())
         usage();
     return (size_t)chunk;
 }
 
 /*
- * How many chunks the ring holds: RING_BYTES' worth, within SHMMAX, an even
- * number from 2 to MAX_SLOTS. Even, because the writer sends the lengths in
- * batches of half the ring: it fills one half while the reader empties the
- * other.
+ * The chunk for a file of size bytes: no longer than the file, so that
+ * memory follows the file, not -b (a 5 KB file with -b 67108864 takes a few
+ * KB of segment, not 128 MiB). At least a page, so that a file that grows
+ * while it is copied, or whose size stat() does not know (/proc's), still
+ * moves in chunks of a page.
  */
-static size_t ring_slots(size_t chunk)
+static size_t fit_chunk(size_t chunk, off_t size)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    if (page < 1)
+        page = 4096;
+    uintmax_t most = size > page ? (uintmax_t)size : (uintmax_t)page;
+
+    return chunk < most ? chunk : (size_t)most;
+}
+
+/*
+ * How many chunks the ring holds: RING_BYTES' worth, within SHMMAX and no
+ * more than the file of size bytes fills, an even number from 2 to
+ * MAX_SLOTS. Even, because the writer sends the lengths in batches of half
+ * the ring: it fills one half while the reader empties the other.
+ */
+static size_t ring_slots(size_t chunk, off_t size)
 {
     size_t slots = RING_BYTES / chunk, most = largest_segment() / chunk;
+    uintmax_t filled = ((uintmax_t)size + chunk - 1) / chunk;
 
     if (slots > most)
         slots = most;
+    if (slots > filled)
+        slots = (size_t)filled;
     slots -= slots % 2;
     if (slots < 2)
         slots = 2;
@@ -442,6 +474,93 @@ static int check_size(const char *tmp, off_t total)
     return 0;
 }
 
+/* The owner of object id from /proc/sysvipc/FILE (column 8 of msg and
+ * shm), readable by all: for an object whose IPC_STAT we may not read. */
+static long owner_from_proc(const char *file, int id)
+{
+    FILE *f = fopen(file, "r");
+    char line[512];
+    long owner = -1, uid;
+    int object;
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "%*s %d %*s %*s %*s %*s %*s %ld", &object, &uid) == 2 && object == id)
+            owner = uid;
+    fclose(f);
+    return owner;
+}
+
+/* Ours alone: owner and creator are us, mode 0600. Anything else may be
+ * another user's trap (rule 13), so it is refused, never used. */
+static int is_own(const struct ipc_perm *perm)
+{
+    uid_t me = geteuid();
+
+    return perm->uid == me && perm->cuid == me && (perm->mode & 0777) == OBJECT_PERMS;
+}
+
+/* Says whose the object is and what to do. perm is NULL if IPC_STAT was
+ * refused to us: then it is not ours, and /proc/sysvipc names the owner. */
+static void refuse_foreign(const char *kind, char ipcrm_option, key_t key, int id,
+                           const struct ipc_perm *perm, const char *proc_file)
+{
+    long owner = perm != NULL ? (long)perm->uid : owner_from_proc(proc_file, id);
+
+    fprintf(stderr, "shm_copy: the %s at this folder's key 0x%08x (id %d) belongs to uid %ld%s",
+            kind, (unsigned)key, id, owner, owner == (long)geteuid() ? " (you)" : "");
+    if (perm == NULL)
+        fprintf(stderr, ", and you may not even read it");
+    else if (perm->cuid != perm->uid)
+        fprintf(stderr, ", made by uid %ld", (long)perm->cuid);
+    else
+        fprintf(stderr, ", mode %04o", (unsigned)(perm->mode & 0777));
+    fprintf(stderr, ": shm_copy uses only its own objects, mode %04o, so it used nothing.\n"
+            "shm_copy: only uid %ld or root can remove it (ipcrm -%c %d); or copy in another "
+            "folder (keys come from the folder: ftok)\n",
+            OBJECT_PERMS, owner, ipcrm_option, id);
+}
+
+/*
+ * A key was taken (EEXIST): says by what, and what to do. It only looks
+ * (IPC_STAT), touching nothing: the object may be another user's, another
+ * shm_copy's at work, or one that a killed shm_copy left (rule 14).
+ */
+static void explain_taken(key_t queue_key, key_t segment_key)
+{
+    struct msqid_ds q;
+    struct shmid_ds m;
+    int qid = msgget(queue_key, 0), mid = shmget(segment_key, 0, 0);
+    int q_read = qid != -1 && msgctl(qid, IPC_STAT, &q) == 0;
+    int m_read = mid != -1 && shmctl(mid, IPC_STAT, &m) == 0;
+
+    if (qid != -1 && !(q_read && is_own(&q.msg_perm)))
+        refuse_foreign("message queue", 'q', queue_key, qid, q_read ? &q.msg_perm : NULL,
+                       "/proc/sysvipc/msg");
+    else if (mid != -1 && !(m_read && is_own(&m.shm_perm)))
+        refuse_foreign("shared memory segment", 'm', segment_key, mid,
+                       m_read ? &m.shm_perm : NULL, "/proc/sysvipc/shm");
+    else if (mid != -1 && m.shm_nattch > 0)
+        fprintf(stderr, "shm_copy: another shm_copy (PID %d) is copying in this folder: "
+                "wait until it ends, or copy in another folder\n", (int)m.shm_cpid);
+    else if (qid != -1 || mid != -1) {
+        /* Ours and unused: left by a shm_copy killed before it could clean up. */
+        fprintf(stderr, "shm_copy: a shm_copy that did not finish (killed?) left in this folder:%s%s\n"
+                "shm_copy: if no shm_copy is running here, remove %s with:\n    ipcrm",
+                qid != -1 ? " its message queue" : "",
+                mid != -1 ? (qid != -1 ? " and its segment" : " its segment") : "",
+                qid != -1 && mid != -1 ? "them" : "it");
+        if (qid != -1)
+            fprintf(stderr, " -q %d", qid);
+        if (mid != -1)
+            fprintf(stderr, " -m %d", mid);
+        fprintf(stderr, "\nshm_copy: (its partial copy, .DST.XXXXXX beside its DST, may be left too)\n");
+    } else
+        fprintf(stderr, "shm_copy: this folder's keys were taken, and are free again: "
+                "run shm_copy again\n");
+}
+
 int main(int argc, char *argv[])
 {
     size_t chunk = CHUNK_DEFAULT;
@@ -458,8 +577,8 @@ int main(int argc, char *argv[])
 
     char reader_path[PATH_MAX], tmp[PATH_MAX];
     struct stat src_st;
-    size_t slots = ring_slots(chunk);
-    int ok = 0, msqid, shmid;
+    size_t slots;
+    int ok = 0, key_taken = 0, msqid, shmid;
     char *ring;
     pid_t reader;
     off_t total = -1;
@@ -468,6 +587,8 @@ int main(int argc, char *argv[])
     partner_path(reader_path, sizeof reader_path);
     int src_fd = open_source(src, &src_st);
     mode_t mode = check_destination(src, dst, &src_st);
+    chunk = fit_chunk(chunk, src_st.st_size);
+    slots = ring_slots(chunk, src_st.st_size);
     /* From here on, a stop signal only sets a flag: everything made below
      * is removed before the program dies of it. */
     if (catch_signals() == -1)
@@ -480,16 +601,20 @@ int main(int argc, char *argv[])
         warn("ftok", ".");
         goto remove_temporary;
     }
-    /* IPC_EXCL: a second shm_copy in this folder fails here instead of
-     * sharing (and stealing from) the first one's objects. */
+    /* IPC_EXCL: an object already at a key (a second shm_copy's, a killed
+     * one's, another user's) is never used; explain_taken() says whose. */
     msqid = msgget(queue_key, IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
     if (msqid == -1) {
-        warn("msgget", errno == EEXIST ? "(is another shm_copy running in this folder?)" : NULL);
+        key_taken = errno == EEXIST;
+        if (!key_taken)
+            warn("msgget", NULL);
         goto remove_temporary;
     }
     shmid = shmget(segment_key, slots * chunk, IPC_CREAT | IPC_EXCL | OBJECT_PERMS);
     if (shmid == -1) {
-        warn("shmget", errno == EEXIST ? "(is another shm_copy running in this folder?)" : NULL);
+        key_taken = errno == EEXIST;
+        if (!key_taken)
+            warn("shmget", NULL);
         goto remove_queue;
     }
     ring = shmat(shmid, NULL, 0);
@@ -536,6 +661,8 @@ remove_temporary:
         warn("unlink", tmp);
     if (close(src_fd) == -1)
         warn("close", src);
+    if (key_taken)
+        explain_taken(queue_key, segment_key);     /* once our own queue is gone */
 
     if (stop_signal) {                  /* cleaned up: now die of it, as the shell expects */
         signal(stop_signal, SIG_DFL);

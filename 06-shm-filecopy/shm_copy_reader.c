@@ -98,6 +98,24 @@ static size_t segment_size(int shmid, pid_t *writer)
     return ds.shm_segsz;
 }
 
+/* The queue at our key must be the one shm_copy made: ours alone, mode 0600
+ * (rule 13). One another user made could read or forge the lengths. */
+static void check_queue(int msqid)
+{
+    struct msqid_ds ds;
+    uid_t me = geteuid();
+
+    if (msgctl(msqid, IPC_STAT, &ds) == -1)
+        die("msgctl IPC_STAT", NULL);
+    if (ds.msg_perm.uid != me || ds.msg_perm.cuid != me || (ds.msg_perm.mode & 0777) != OBJECT_PERMS) {
+        fprintf(stderr, "shm_copy_reader: the message queue %d at this folder's key belongs to "
+                "uid %ld (made by uid %ld, mode %04o), not to shm_copy: not used; only that "
+                "user or root can remove it, or copy in another folder\n", msqid,
+                (long)ds.msg_perm.uid, (long)ds.msg_perm.cuid, (unsigned)(ds.msg_perm.mode & 0777));
+        exit(1);
+    }
+}
+
 /* Maps all the segment's pages now, in one call, instead of a page fault at
  * a time (see map_ring_now() in shm_copy.c). Linux 5.14 and later; only a
  * speed-up, so a failure is reported and the copy goes on. */
@@ -233,6 +251,7 @@ int main(int argc, char *argv[])
     int msqid = msgget(key, 0);
     if (msqid == -1)
         die("msgget", "(no shm_copy running in this folder?)");
+    check_queue(msqid);
     const char *ring = shmat(shmid, NULL, SHM_RDONLY);
     if (ring == (void *)-1)
         die("shmat", NULL);

@@ -34,6 +34,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -56,6 +58,9 @@ static volatile sig_atomic_t stop_signal;
 static int semid = -1, shmid = -1;
 static struct buffer *buf;
 static bool owner;                      /* we may remove the objects (we created or joined them) */
+static const char *output_name = "standard output";
+static struct file_id output_id;        /* the OUTFILE we replace, for the producer to compare */
+static char temporary[PATH_MAX];        /* what we write, renamed to OUTFILE at the end; "" if none */
 
 static void on_stop(int sig) { stop_signal = sig; }
 
@@ -183,14 +188,28 @@ static void mutex(short delta)
  * initialises them. Nobody may use the set before that: a joiner waits
  * until sem_otime, the time of the last semop(), is set, which happens
  * with our first semop() -- the mutex() of claim_role(). */
+/* Our new set's segment key is taken: by another user's segment (rule 13),
+ * or by ours, left by a run that crashed (rule 14). Only looks. */
+static void explain_segment_taken(key_t shmkey)
+{
+    struct shmid_ds ds;
+    int old = shmget(shmkey, 0, 0);
+
+    if (old == -1)
+        fprintf(stderr, "sem_consumer: the segment key 0x%08x was taken, and is free again: "
+                "run sem_consumer again\n", (unsigned)shmkey);
+    else if (own_segment("sem_consumer", old, shmkey, &ds))
+        fprintf(stderr, "sem_consumer: a segment of yours (id %d) with this folder's key is left "
+                "from a run that crashed: remove it with: ipcrm -m %d\n", old, old);
+}
+
 static void create_buffer(key_t shmkey)
 {
     owner = true;
     shmid = shmget(shmkey, sizeof *buf, IPC_CREAT | IPC_EXCL | SEM_PERMS);
     if (shmid == -1 && errno == EEXIST) {
-        fprintf(stderr, "sem_consumer: a segment with our key is left from an earlier run: "
-                "remove it with ipcrm -M 0x%08x\n", (unsigned)shmkey);
-        give_up(1);
+        explain_segment_taken(shmkey);
+        give_up(1);                     /* removes our new set, nothing else */
     }
     if (shmid == -1)
         die("shmget");
@@ -208,21 +227,27 @@ static void create_buffer(key_t shmkey)
         die("semctl SETALL");
 }
 
-/* Second comer: the set exists, but its creator may not have initialised
- * it yet. Wait (boundedly) for its first semop(), then attach the segment. */
-static void join_buffer(key_t shmkey)
+/* Second comer: the set exists, but it may be another user's (refused,
+ * untouched), and its creator may not have initialised it yet. Wait
+ * (boundedly) for its first semop(), then check and attach the segment. */
+static void join_buffer(key_t semkey, key_t shmkey)
 {
     struct semid_ds ds;
-    union semun arg = { .buf = &ds };
 
     for (int tries = 0; ; tries++) {
-        if (semctl(semid, 0, IPC_STAT, arg) == -1)
-            die("semctl IPC_STAT");
+        if (!own_set("sem_consumer", semid, semkey, &ds))    /* someone else's: touch nothing */
+            exit(1);
+        if (ds.sem_nsems != NSEMS) {
+            fprintf(stderr, "sem_consumer: semaphore set %d has %lu semaphores, not %d: not this "
+                    "lab's; if no program of yours uses it, remove it with: ipcrm -s %d\n",
+                    semid, (unsigned long)ds.sem_nsems, NSEMS, semid);
+            exit(1);
+        }
         if (ds.sem_otime != 0)
             break;
         if (tries == INIT_TRIES) {
             fprintf(stderr, "sem_consumer: semaphore set %d was never initialised, left by "
-                    "a crashed run: remove it with ipcrm -s %d\n", semid, semid);
+                    "a crashed run: remove it with: ipcrm -s %d\n", semid, semid);
             exit(1);
         }
         check_stop();
@@ -230,8 +255,29 @@ static void join_buffer(key_t shmkey)
             die("nanosleep");
     }
     shmid = shmget(shmkey, 0, 0);
+    if (shmid == -1 && errno == ENOENT) {
+        /* The creator makes the segment before it initialises the set, so an
+         * initialised set without one is what a crashed run left (rule 14). */
+        union semun arg = { .buf = &ds };
+        if (semctl(semid, 0, IPC_STAT, arg) == -1) {
+            fprintf(stderr, "sem_consumer: the buffer was removed while we joined it\n");
+            exit(1);
+        }
+        fprintf(stderr, "sem_consumer: semaphore set %d is left here without its segment, by a run "
+                "that crashed: remove it with: ipcrm -s %d (or make clean-ipc)\n", semid, semid);
+        exit(1);
+    }
     if (shmid == -1)
         die("shmget");
+    struct shmid_ds shm;
+    if (!own_segment("sem_consumer", shmid, shmkey, &shm))
+        exit(1);
+    if (shm.shm_segsz < sizeof *buf) {
+        fprintf(stderr, "sem_consumer: segment %d holds %zu bytes, less than the %zu of our buffer: "
+                "if no program of yours uses it, remove it with: ipcrm -s %d -m %d\n",
+                shmid, (size_t)shm.shm_segsz, sizeof *buf, semid, shmid);
+        exit(1);
+    }
     buf = shmat(shmid, NULL, 0);
     if (buf == (void *)-1) {
         buf = NULL;
@@ -262,7 +308,7 @@ static void open_buffer(void)
             die("semget");
         semid = semget(semkey, 0, 0);
         if (semid != -1) {
-            join_buffer(shmkey);
+            join_buffer(semkey, shmkey);
             return;
         }
         if (errno != ENOENT)            /* ENOENT: removed meanwhile, try again */
@@ -288,11 +334,100 @@ static void claim_role(void)
         exit(1);
     }
     buf->consumer_pid = getpid();
+    buf->output = output_id;
+    bool same = same_file(&buf->input, &buf->output);
     struct sembuf op = { .sem_num = SEM_CONSUMER, .sem_op = +1, .sem_flg = SEM_UNDO };
     if (semop(semid, &op, 1) == -1)
         die("semop SEM_CONSUMER");
     owner = true;
     mutex(+1);
+    if (same) {                         /* stops sem_producer f & sem_consumer f (or a link) */
+        fprintf(stderr, "sem_consumer: %s is the producer's FILE (the same file, perhaps "
+                "under another name): refused, nothing written\n", output_name);
+        give_up(1);
+    }
+}
+
+/* At exit, unless it has become OUTFILE: a failed or refused transfer, or a
+ * signal, leaves an old OUTFILE as it was and no temporary file behind. */
+static void remove_temporary(void)
+{
+    if (temporary[0] != '\0' && unlink(temporary) == -1)
+        fprintf(stderr, "sem_consumer: unlink %s: %s\n", temporary, strerror(errno));
+}
+
+/*
+ * Opens what we write. A regular OUTFILE, or one not there yet, is written
+ * under a temporary name beside it (.OUTFILE.XXXXXX, mkstemp) that becomes
+ * OUTFILE only when all is written (finish_output): until then an old
+ * OUTFILE stays as it was. A device or a FIFO (/dev/null) is written directly.
+ */
+static int open_output(const char *path)
+{
+    struct stat st;
+    mode_t mode;
+
+    if (atexit(remove_temporary) != 0) {
+        fprintf(stderr, "sem_consumer: atexit failed\n");
+        exit(1);
+    }
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            errno = EISDIR;
+            die(path);
+        }
+        if (!S_ISREG(st.st_mode)) {
+            int fd = open(path, O_WRONLY | O_TRUNC);
+            if (fd == -1)
+                die(path);
+            return fd;
+        }
+        if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == -1)  /* replaced, so written: ours to write */
+            die(path);
+        output_id = (struct file_id){ true, st.st_dev, st.st_ino };
+        mode = st.st_mode & 0777;       /* the file we replace keeps its permissions */
+    } else if (errno == ENOENT) {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;            /* as open(path, O_CREAT, 0666) would */
+    } else {
+        die(path);
+    }
+
+    char dir[PATH_MAX], base[PATH_MAX];
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir ||
+        snprintf(base, sizeof base, "%s", path) >= (int)sizeof base ||
+        snprintf(temporary, sizeof temporary, "%s/.%s.XXXXXX", dirname(dir),
+                 basename(base)) >= (int)sizeof temporary) {
+        temporary[0] = '\0';
+        errno = ENAMETOOLONG;
+        die(path);
+    }
+    int fd = mkstemp(temporary);
+    if (fd == -1) {
+        fprintf(stderr, "sem_consumer: %s: cannot create a file beside it (%s): %s\n",
+                path, temporary, strerror(errno));
+        temporary[0] = '\0';
+        exit(1);
+    }
+    if (fchmod(fd, mode) == -1)
+        die(temporary);
+    return fd;
+}
+
+/* All written: fsync and close (a full disk may only show there), then the
+ * temporary takes OUTFILE's place in one step (rename). */
+static void finish_output(int fd)
+{
+    if (temporary[0] != '\0' && fsync(fd) == -1)
+        die(output_name);
+    if (close(fd) == -1)
+        die(output_name);
+    if (temporary[0] != '\0') {
+        if (rename(temporary, output_name) == -1)
+            die(output_name);
+        temporary[0] = '\0';
+    }
 }
 
 /* Writes all of data to fd, which is name (for messages), however many
@@ -328,9 +463,10 @@ int main(int argc, char *argv[])
      * is created. */
     const char *path = argc > optind ? argv[optind] : NULL;
     int fd = STDOUT_FILENO;
-    const char *name = path != NULL ? path : "standard output";
-    if (path != NULL && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666)) == -1)
-        die(path);
+    if (path != NULL) {
+        output_name = path;
+        fd = open_output(path);
+    }
 
     /* No SA_RESTART: a signal interrupts poll() and semtimedop() (EINTR).
      * A reader that goes away must not kill us with SIGPIPE: as EPIPE, it
@@ -360,15 +496,13 @@ int main(int argc, char *argv[])
         }
         if (len == 0)                   /* the end marker: its slot goes back last */
             break;
-        write_all(fd, name, slot->data, len);
+        write_all(fd, output_name, slot->data, len);
         total += len;
         if (!v(SEM_EMPTY))              /* give the slot back */
             producer_quit();
     }
 
-    /* close() may report a write error that was deferred (NFS, a full disk). */
-    if (close(fd) == -1)
-        die(name);
+    finish_output(fd);                  /* OUTFILE complete, in its place */
     fprintf(stderr, "received %llu bytes\n", total);
     /* The last slot back tells the producer that all is written; then the
      * objects go. Our state says DONE in case the producer only sees EIDRM. */

@@ -19,15 +19,18 @@
  * are IPC_PRIVATE: the children inherit their ids through fork(). The
  * parent removes them: the segment as soon as it is attached (it lives on
  * until the last process detaches), the semaphore set at the end, on any
- * error and on SIGINT/SIGTERM.
+ * error and on SIGINT/SIGTERM. If the parent is killed (SIGKILL: it cannot
+ * clean up), the kernel tells each worker (PR_SET_PDEATHSIG): the workers
+ * stop, the first removes the set, and nothing of the run is left.
  *
  * Example:
  *     $ ./sem_counter -p 4 -n 10000
  *     expected 40000, got 40000
  *
- * Read: semget(2), semop(2), semctl(2), shmget(2), shmat(2), sysvipc(7).
+ * Read: semget(2), semop(2), semctl(2), shmget(2), shmat(2), prctl(2)
+ * (PR_SET_PDEATHSIG), sysvipc(7).
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE                     /* prctl(PR_SET_PDEATHSIG) */
 
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
@@ -51,9 +55,11 @@ static volatile sig_atomic_t stop_signal;   /* SIGINT or SIGTERM received */
 static int semid = -1;                      /* the parent's, to remove */
 static pid_t workers[MAX_PROCS];            /* 0 once reaped */
 static int nworkers;
+static volatile sig_atomic_t parent_gone;  /* a worker's: sem_counter has died */
 
 static void on_stop(int sig) { stop_signal = sig; }
 static void on_child(int sig) { (void)sig; }    /* only to wake sigsuspend() */
+static void on_parent_death(int sig) { (void)sig; parent_gone = 1; }
 
 static void usage(void)
 {
@@ -101,6 +107,31 @@ static void die_worker(const char *what)
     _exit(1);
 }
 
+/*
+ * In a worker: the kernel sends SIGUSR1 when sem_counter dies, however it
+ * dies, even by SIGKILL (PR_SET_PDEATHSIG). It may have died before the
+ * prctl(): then our parent is no longer the one that forked us.
+ */
+static void watch_parent(pid_t parent)
+{
+    struct sigaction sa = { .sa_handler = on_parent_death };
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGUSR1, &sa, NULL) == -1)
+        die_worker("sigaction SIGUSR1");
+    if (prctl(PR_SET_PDEATHSIG, SIGUSR1) == -1)
+        die_worker("prctl PR_SET_PDEATHSIG");
+    if (getppid() != parent)
+        parent_gone = 1;
+}
+
+/* A worker whose parent has died: nobody else would remove the set, so it
+ * does (the first worker to try; the others find it gone), then ends. */
+static void orphaned(void)
+{
+    semctl(semid, 0, IPC_RMID);
+    _exit(1);
+}
+
 /* Reads a count from 1 to max, digits only; anything else is a usage error. */
 static long parse_count(const char *arg, long max)
 {
@@ -120,18 +151,24 @@ static long parse_count(const char *arg, long max)
 static void p(int id)
 {
     struct sembuf op = { .sem_num = 0, .sem_op = -1, .sem_flg = SEM_UNDO };
-    while (semop(id, &op, 1) == -1)
+    while (semop(id, &op, 1) == -1) {
+        if (parent_gone)
+            orphaned();
         if (errno != EINTR)             /* EINTR: stopped (Ctrl-Z) and continued */
             die_worker("semop p");
+    }
 }
 
 /* v(): give the 1 back, waking one waiting process. */
 static void v(int id)
 {
     struct sembuf op = { .sem_num = 0, .sem_op = +1, .sem_flg = SEM_UNDO };
-    while (semop(id, &op, 1) == -1)
+    while (semop(id, &op, 1) == -1) {
+        if (parent_gone)
+            orphaned();
         if (errno != EINTR)
             die_worker("semop v");
+    }
 }
 
 /* One worker's whole job. `volatile` makes every += a real load and store
@@ -139,7 +176,7 @@ static void v(int id)
  * without it the compiler may add ITERS at once and hide the race. */
 static void work(volatile long long *counter, long iters, bool lock)
 {
-    for (long i = 0; i < iters; i++) {
+    for (long i = 0; i < iters && !parent_gone; i++) {
         if (lock)
             p(semid);
         *counter += 1;                  /* the critical section */
@@ -238,6 +275,7 @@ int main(int argc, char *argv[])
         die("semctl SETVAL");
 
     fflush(stdout);
+    pid_t parent = getpid();
     for (nworkers = 0; nworkers < procs; nworkers++) {
         pid_t pid = fork();
         if (pid == -1)
@@ -246,9 +284,12 @@ int main(int argc, char *argv[])
             /* A worker just dies of SIGINT/SIGTERM; the parent cleans up. */
             if (signal(SIGINT, SIG_DFL) == SIG_ERR || signal(SIGTERM, SIG_DFL) == SIG_ERR)
                 die_worker("signal");
+            watch_parent(parent);      /* no worker outlives sem_counter */
             if (sigprocmask(SIG_SETMASK, &orig_mask, NULL) == -1)
                 die_worker("sigprocmask");
             work(counter, iters, lock);
+            if (parent_gone)
+                orphaned();
             _exit(0);
         }
         workers[nworkers] = pid;

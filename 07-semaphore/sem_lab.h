@@ -11,7 +11,11 @@
 #ifndef SEM_LAB_H
 #define SEM_LAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/types.h>
 
 /* Keys of the bounded buffer: ftok(".", SHM_PROJ_ID) for the segment,
@@ -51,6 +55,14 @@ enum {
 /* What a side tells its partner before it removes the objects. */
 enum side_state { RUNNING, DONE, FAILED };
 
+/* Which file a side reads or writes (device and inode), so that the pair
+ * can refuse a FILE that is the OUTFILE under another name. */
+struct file_id {
+    bool known;                         /* false: standard input/output, or no file yet */
+    dev_t dev;
+    ino_t ino;
+};
+
 /* One slot: len bytes of data; a slot with len 0 marks the end of the data. */
 struct slot {
     size_t len;
@@ -69,6 +81,7 @@ struct buffer {
     _Atomic pid_t consumer_pid;
     _Atomic int producer_state;         /* enum side_state */
     _Atomic int consumer_state;
+    struct file_id input, output;       /* set under SEM_MUTEX, with the PIDs */
     struct slot slot[NSLOTS];
 };
 
@@ -78,5 +91,16 @@ union semun {
     struct semid_ds *buf;       /* IPC_STAT, IPC_SET */
     unsigned short *array;      /* GETALL, SETALL */
 };
+
+/* sem_checks.c: whether an object we found at our key is ours alone (owner
+ * and creator our effective uid, mode SEM_PERMS), filling *ds. If not, it
+ * says on stderr whose it is and what to do, and returns false: then the
+ * caller uses nothing and exits 1 (CONTRACT.md, rule 13). */
+bool own_set(const char *program, int semid, key_t key, struct semid_ds *ds);
+bool own_segment(const char *program, int shmid, key_t key, struct shmid_ds *ds);
+
+/* sem_checks.c: whether a and b are known and the same file (device and
+ * inode: a hard link or a symbolic link is the same file). */
+bool same_file(const struct file_id *a, const struct file_id *b);
 
 #endif

@@ -57,6 +57,8 @@ static volatile sig_atomic_t stop_signal;
 static int semid = -1, shmid = -1;
 static struct buffer *buf;
 static bool owner;                      /* we may remove the objects (we created or joined them) */
+static const char *input_name = "standard input";
+static struct file_id input_id;         /* what we read, for the consumer to compare */
 
 static void on_stop(int sig) { stop_signal = sig; }
 
@@ -184,14 +186,28 @@ static void mutex(short delta)
  * initialises them. Nobody may use the set before that: a joiner waits
  * until sem_otime, the time of the last semop(), is set, which happens
  * with our first semop() -- the mutex() of claim_role(). */
+/* Our new set's segment key is taken: by another user's segment (rule 13),
+ * or by ours, left by a run that crashed (rule 14). Only looks. */
+static void explain_segment_taken(key_t shmkey)
+{
+    struct shmid_ds ds;
+    int old = shmget(shmkey, 0, 0);
+
+    if (old == -1)
+        fprintf(stderr, "sem_producer: the segment key 0x%08x was taken, and is free again: "
+                "run sem_producer again\n", (unsigned)shmkey);
+    else if (own_segment("sem_producer", old, shmkey, &ds))
+        fprintf(stderr, "sem_producer: a segment of yours (id %d) with this folder's key is left "
+                "from a run that crashed: remove it with: ipcrm -m %d\n", old, old);
+}
+
 static void create_buffer(key_t shmkey)
 {
     owner = true;
     shmid = shmget(shmkey, sizeof *buf, IPC_CREAT | IPC_EXCL | SEM_PERMS);
     if (shmid == -1 && errno == EEXIST) {
-        fprintf(stderr, "sem_producer: a segment with our key is left from an earlier run: "
-                "remove it with ipcrm -M 0x%08x\n", (unsigned)shmkey);
-        give_up(1);
+        explain_segment_taken(shmkey);
+        give_up(1);                     /* removes our new set, nothing else */
     }
     if (shmid == -1)
         die("shmget");
@@ -209,21 +225,27 @@ static void create_buffer(key_t shmkey)
         die("semctl SETALL");
 }
 
-/* Second comer: the set exists, but its creator may not have initialised
- * it yet. Wait (boundedly) for its first semop(), then attach the segment. */
-static void join_buffer(key_t shmkey)
+/* Second comer: the set exists, but it may be another user's (refused,
+ * untouched), and its creator may not have initialised it yet. Wait
+ * (boundedly) for its first semop(), then check and attach the segment. */
+static void join_buffer(key_t semkey, key_t shmkey)
 {
     struct semid_ds ds;
-    union semun arg = { .buf = &ds };
 
     for (int tries = 0; ; tries++) {
-        if (semctl(semid, 0, IPC_STAT, arg) == -1)
-            die("semctl IPC_STAT");
+        if (!own_set("sem_producer", semid, semkey, &ds))    /* someone else's: touch nothing */
+            exit(1);
+        if (ds.sem_nsems != NSEMS) {
+            fprintf(stderr, "sem_producer: semaphore set %d has %lu semaphores, not %d: not this "
+                    "lab's; if no program of yours uses it, remove it with: ipcrm -s %d\n",
+                    semid, (unsigned long)ds.sem_nsems, NSEMS, semid);
+            exit(1);
+        }
         if (ds.sem_otime != 0)
             break;
         if (tries == INIT_TRIES) {
             fprintf(stderr, "sem_producer: semaphore set %d was never initialised, left by "
-                    "a crashed run: remove it with ipcrm -s %d\n", semid, semid);
+                    "a crashed run: remove it with: ipcrm -s %d\n", semid, semid);
             exit(1);
         }
         check_stop();
@@ -231,8 +253,29 @@ static void join_buffer(key_t shmkey)
             die("nanosleep");
     }
     shmid = shmget(shmkey, 0, 0);
+    if (shmid == -1 && errno == ENOENT) {
+        /* The creator makes the segment before it initialises the set, so an
+         * initialised set without one is what a crashed run left (rule 14). */
+        union semun arg = { .buf = &ds };
+        if (semctl(semid, 0, IPC_STAT, arg) == -1) {
+            fprintf(stderr, "sem_producer: the buffer was removed while we joined it\n");
+            exit(1);
+        }
+        fprintf(stderr, "sem_producer: semaphore set %d is left here without its segment, by a run "
+                "that crashed: remove it with: ipcrm -s %d (or make clean-ipc)\n", semid, semid);
+        exit(1);
+    }
     if (shmid == -1)
         die("shmget");
+    struct shmid_ds shm;
+    if (!own_segment("sem_producer", shmid, shmkey, &shm))
+        exit(1);
+    if (shm.shm_segsz < sizeof *buf) {
+        fprintf(stderr, "sem_producer: segment %d holds %zu bytes, less than the %zu of our buffer: "
+                "if no program of yours uses it, remove it with: ipcrm -s %d -m %d\n",
+                shmid, (size_t)shm.shm_segsz, sizeof *buf, semid, shmid);
+        exit(1);
+    }
     buf = shmat(shmid, NULL, 0);
     if (buf == (void *)-1) {
         buf = NULL;
@@ -263,7 +306,7 @@ static void open_buffer(void)
             die("semget");
         semid = semget(semkey, 0, 0);
         if (semid != -1) {
-            join_buffer(shmkey);
+            join_buffer(semkey, shmkey);
             return;
         }
         if (errno != ENOENT)            /* ENOENT: removed meanwhile, try again */
@@ -289,11 +332,18 @@ static void claim_role(void)
         exit(1);
     }
     buf->producer_pid = getpid();
+    buf->input = input_id;
+    bool same = same_file(&buf->input, &buf->output);
     struct sembuf op = { .sem_num = SEM_PRODUCER, .sem_op = +1, .sem_flg = SEM_UNDO };
     if (semop(semid, &op, 1) == -1)
         die("semop SEM_PRODUCER");
     owner = true;
     mutex(+1);
+    if (same) {                         /* stops sem_producer f & sem_consumer f (or a link) */
+        fprintf(stderr, "sem_producer: %s is the consumer's OUTFILE (the same file, perhaps "
+                "under another name): refused, nothing written\n", input_name);
+        give_up(1);
+    }
 }
 
 /* One read() of at most size bytes, waiting in ticks: 0 at end of input. */
@@ -326,13 +376,16 @@ int main(int argc, char *argv[])
     int fd = STDIN_FILENO;
     if (path != NULL && (fd = open(path, O_RDONLY)) == -1)
         die(path);
+    if (path != NULL)
+        input_name = path;
     struct stat st;
     if (fstat(fd, &st) == -1)
         die("fstat");
     if (S_ISDIR(st.st_mode)) {
         errno = EISDIR;
-        die(path != NULL ? path : "standard input");
+        die(input_name);
     }
+    input_id = (struct file_id){ S_ISREG(st.st_mode), st.st_dev, st.st_ino };
 
     /* No SA_RESTART: a signal interrupts poll() and semtimedop() (EINTR). */
     struct sigaction sa = { .sa_handler = on_stop };

@@ -26,7 +26,8 @@
  *
  * It prints a table, writes the same figures to a CSV file (-o, default
  * ipc_bench.csv) and, when gnuplot is installed, draws them into a PNG chart
- * (-p, default ipc_bench.png). -q is a quick run of a few seconds; -r, -k and
+ * (-p, default ipc_bench.png), each under a temporary name renamed once
+ * complete, so a failure leaves the old files. -q is a quick run of a few seconds; -r, -k and
  * -n set the runs per figure, the KiB a throughput run moves and the round
  * trips a latency run makes (defaults 5, 131072 and 10000; -q: 3, 4096, 1000,
  * and a tenth of the messages).
@@ -36,7 +37,9 @@
  * creates each test's message queue, shared memory segment, semaphore set or
  * FIFOs (keys and names of the current folder, mode 0600, created exclusively)
  * and removes them when the test ends, when anything fails, and on SIGINT or
- * SIGTERM. A child whose parent dies is killed by the kernel (PR_SET_PDEATHSIG).
+ * SIGTERM. One that is there already is never used: it names its owner, or
+ * the command that removes a leftover of yours, and exits 1. A child whose
+ * parent dies is killed by the kernel (PR_SET_PDEATHSIG).
  *
  * Example (after a heading; figures in MB/s, then round trips in µs):
  *     $ ./ipc_bench -q -m pipe
@@ -49,6 +52,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -146,6 +150,7 @@ static struct {
     int fifos;                  /* how many of the two FIFOs exist */
 } live = {0, -1, -1, -1, NULL, 0};
 
+static char temporary[PATH_MAX];    /* the CSV or PNG being written, until renamed */
 static const char *current = "";    /* the mechanism being measured, for messages */
 static size_t msg_limit;            /* the largest message a queue takes */
 static cpu_set_t original_cpus;     /* the CPUs we may run on */
@@ -154,13 +159,14 @@ static unsigned spin_tries;
 
 static bool release_all(void);
 static bool remove_fifos(void);
+static _Noreturn void key_taken(char kind, key_t key);
+static _Noreturn void fifo_taken(const char *path);
 
 static _Noreturn void die(const char *what)
 {
     int err = errno;
-    fprintf(stderr, "ipc_bench: %s%s%s: %s%s\n", current, *current ? ": " : "", what,
-            strerror(err),
-            err == EEXIST ? " (another ipc_bench in this folder? make clean-ipc removes leftovers)" : "");
+    fprintf(stderr, "ipc_bench: %s%s%s: %s\n", current, *current ? ": " : "", what,
+            strerror(err));
     release_all();
     exit(1);
 }
@@ -270,6 +276,9 @@ static bool release_all(void)
     if (live.msqid != -1 && msgctl(live.msqid, IPC_RMID, NULL) == -1)
         ok = report("msgctl IPC_RMID");
     live.msqid = -1;
+    if (temporary[0] != '\0' && unlink(temporary) == -1)
+        ok = report(temporary);
+    temporary[0] = '\0';
     return remove_fifos() && ok;
 }
 
@@ -401,18 +410,33 @@ static void pipe_attach(struct link *l)
 static void fifo_open(struct link *l, size_t size)
 {
     (void)l, (void)size;
-    if (mkfifo(FIFO_TO_CHILD, IPC_MODE) == -1)
+    /* EEXIST: a name that is there already is never used (fifo_taken). */
+    if (mkfifo(FIFO_TO_CHILD, IPC_MODE) == -1) {
+        if (errno == EEXIST)
+            fifo_taken(FIFO_TO_CHILD);
         die("mkfifo " FIFO_TO_CHILD);
+    }
     live.fifos = 1;
-    if (mkfifo(FIFO_TO_PARENT, IPC_MODE) == -1)
+    if (mkfifo(FIFO_TO_PARENT, IPC_MODE) == -1) {
+        if (errno == EEXIST)
+            fifo_taken(FIFO_TO_PARENT);
         die("mkfifo " FIFO_TO_PARENT);
+    }
     live.fifos = 2;
 }
 
 static int open_fifo(const char *path, int flags)
 {
     for (;;) {
-        int fd = open(path, flags);
+        /* O_NOFOLLOW and the check: never a link or a FIFO put in ours' place. */
+        int fd = open(path, flags | O_NOFOLLOW);
+        struct stat st;
+        if (fd != -1 && fstat(fd, &st) == -1)
+            die(path);
+        if (fd != -1 && (!S_ISFIFO(st.st_mode) || st.st_uid != geteuid() ||
+                         (st.st_mode & 0777) != IPC_MODE))
+            fail("%s is not the FIFO ipc_bench made (owner uid %ld, mode %04o): not used",
+                 path, (long)st.st_uid, (unsigned)(st.st_mode & 0777));
         if (fd != -1)
             return fd;
         if (errno != EINTR)
@@ -465,10 +489,14 @@ static void msgqueue_open(struct link *l, size_t size)
     key_t key = ftok(".", MSG_PROJ_ID);
     if (key == -1)
         die("ftok");
-    /* IPC_EXCL: a queue left by a crashed run is reported, not reused. */
+    /* IPC_EXCL: a queue already there (a killed run's, another user's) is
+     * reported, never used (key_taken). */
     l->msqid = msgget(key, IPC_CREAT | IPC_EXCL | IPC_MODE);
-    if (l->msqid == -1)
+    if (l->msqid == -1) {
+        if (errno == EEXIST)
+            key_taken('q', key);
         die("msgget");
+    }
     live.msqid = l->msqid;
 }
 
@@ -530,8 +558,11 @@ static void shm_open_rings(struct link *l, size_t size)
     if (key == -1)
         die("ftok");
     int shmid = shmget(key, SLOTS_OFFSET + 2 * l->nslots * size, IPC_CREAT | IPC_EXCL | IPC_MODE);
-    if (shmid == -1)
+    if (shmid == -1) {
+        if (errno == EEXIST)
+            key_taken('m', key);
         die("shmget");
+    }
     live.shmid = shmid;
     /* The child inherits the attachment through fork(). */
     l->shm = shmat(shmid, NULL, 0);
@@ -559,13 +590,98 @@ static void sem_open(struct link *l, size_t size)
     if (key == -1)
         die("ftok");
     l->semid = semget(key, 4, IPC_CREAT | IPC_EXCL | IPC_MODE);
-    if (l->semid == -1)
+    if (l->semid == -1) {
+        if (errno == EEXIST)
+            key_taken('s', key);
         die("semget");
+    }
     live.semid = l->semid;
     /* Set before fork(): the child cannot use the set before it is ready. */
     unsigned short values[4] = {(unsigned short)l->nslots, 0, (unsigned short)l->nslots, 0};
     if (semctl(l->semid, 0, SETALL, (union semun){.array = values}) == -1)
         die("semctl SETALL");
+}
+
+/* ------------------------------------------------------------ objects already there */
+
+/* The owner of object id, from /proc/sysvipc (readable by all; uid in column 8
+ * of msg and shm, 5 of sem): for an object whose IPC_STAT we may not read. */
+static long owner_from_proc(char kind, int id)
+{
+    const char *file = kind == 'q' ? "/proc/sysvipc/msg" : kind == 'm' ? "/proc/sysvipc/shm"
+                                                                       : "/proc/sysvipc/sem";
+    const char *format = kind == 's' ? "%*s %d %*s %*s %ld" : "%*s %d %*s %*s %*s %*s %*s %ld";
+    FILE *f = fopen(file, "r");
+    char line[512];
+    long owner = -1, uid;
+    int object;
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, format, &object, &uid) == 2 && object == id)
+            owner = uid;
+    fclose(f);
+    return owner;
+}
+
+/*
+ * Something is at one of this folder's keys (IPC_EXCL said EEXIST). ftok()
+ * keys are easy to guess, so it may be another user's trap: it is never
+ * used. Says whose it is and what to do, touching nothing (rules 13, 14).
+ */
+static _Noreturn void key_taken(char kind, key_t key)
+{
+    const char *what = kind == 'q' ? "message queue" : kind == 'm' ? "shared memory segment"
+                                                                   : "semaphore set";
+    struct msqid_ds q;
+    struct shmid_ds m;
+    struct semid_ds s;
+    struct ipc_perm *perm = NULL;
+    int id;
+    if (kind == 'q') {
+        id = msgget(key, 0);
+        if (id != -1 && msgctl(id, IPC_STAT, &q) == 0)
+            perm = &q.msg_perm;
+    } else if (kind == 'm') {
+        id = shmget(key, 0, 0);
+        if (id != -1 && shmctl(id, IPC_STAT, &m) == 0)
+            perm = &m.shm_perm;
+    } else {
+        id = semget(key, 0, 0);
+        if (id != -1 && semctl(id, 0, IPC_STAT, (union semun){.buf = &s}) == 0)
+            perm = &s.sem_perm;
+    }
+    if (id == -1)
+        fail("this folder's key for the %s was taken, and is free again: run ipc_bench again", what);
+    uid_t me = geteuid();
+    if (perm != NULL && perm->uid == me && perm->cuid == me && (perm->mode & 0777) == IPC_MODE)
+        fail("a %s of yours (id %d) is at this folder's key: left by an ipc_bench that was killed,"
+             " or one running here now. If none runs here, remove it with:\n    ipcrm -%c %d",
+             what, id, kind, id);
+    long owner = perm != NULL ? (long)perm->uid : owner_from_proc(kind, id);
+    char mode[32] = "that you may not even read";
+    if (perm != NULL)
+        snprintf(mode, sizeof mode, "mode %04o", (unsigned)(perm->mode & 0777));
+    fail("the %s at this folder's key 0x%08x (id %d) belongs to uid %ld%s, %s: ipc_bench"
+         " uses only its own objects, mode %04o, so it used nothing. Only uid %ld or root can"
+         " remove it (ipcrm -%c %d); or run ipc_bench in another folder (keys come from the"
+         " folder: ftok)", what, (unsigned)key, id, owner, owner == (long)me ? " (you)" : "",
+         mode, IPC_MODE, owner, kind, id);
+}
+
+/* The same for a name where a FIFO of ours should be made (mkfifo: EEXIST). */
+static _Noreturn void fifo_taken(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == -1)
+        fail("%s was there, and is gone again: run ipc_bench again", path);
+    if (S_ISFIFO(st.st_mode) && st.st_uid == geteuid() && (st.st_mode & 0777) == IPC_MODE)
+        fail("%s, a FIFO of yours, is here already: left by an ipc_bench that was killed, or one"
+             " running here now. If none runs here, remove it with:\n    rm %s", path, path);
+    fail("%s exists, %s of uid %ld, mode %04o: ipc_bench uses only FIFOs it makes itself, so it"
+         " used nothing. Only uid %ld or root can remove it; or run ipc_bench in another folder",
+         path, S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISLNK(st.st_mode) ? "a symbolic link" : "a file",
+         (long)st.st_uid, (unsigned)(st.st_mode & 0777), (long)st.st_uid);
 }
 
 /* Adds delta to semaphore num, waiting while that would make it negative. No
@@ -990,10 +1106,57 @@ static void print_row(const char *name, const struct row *r)
     fflush(stdout);
 }
 
+/* ------------------------------------------------------------ the output files */
+
+/*
+ * Where to write output file path: a temporary file beside it, .NAME.XXXXXX,
+ * renamed to path by put_in_place() once complete, so that a failure (a full
+ * disk, gnuplot dying) leaves an old file as it was (rule 11). A path that
+ * exists and is not a regular file (/dev/null) is written directly. Returns
+ * the name to write to.
+ */
+static const char *start_output(const char *path)
+{
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
+        return path;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    int folder = (int)(base - path);
+    if (snprintf(temporary, sizeof temporary, "%.*s.%s.XXXXXX", folder, path, base) >=
+        (int)sizeof temporary) {
+        temporary[0] = '\0';
+        fail("%s: name too long", path);
+    }
+    int fd = mkstemp(temporary);
+    if (fd == -1) {
+        temporary[0] = '\0';
+        die(path);
+    }
+    /* mkstemp makes it 0600; the file keeps the old one's mode, and a new
+     * one gets 0666 less the umask, as fopen() gives. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) == -1 || close(fd) == -1)
+        die(temporary);
+    return temporary;
+}
+
+/* The output file is complete: its temporary file, if any, becomes path. */
+static void put_in_place(const char *path)
+{
+    if (temporary[0] == '\0')
+        return;
+    if (rename(temporary, path) == -1)
+        die(path);
+    temporary[0] = '\0';
+}
+
 static void write_csv(const char *path, const bool *chosen, const struct row *rows)
 {
     char text[32];
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(start_output(path), "w");
     if (f == NULL)
         die(path);
     fprintf(f, "mechanism,MBps_64B,MBps_4KiB,MBps_64KiB,MBps_1MiB,rtt_median_us,rtt_p99_us\n");
@@ -1009,10 +1172,12 @@ static void write_csv(const char *path, const bool *chosen, const struct row *ro
     bool failed = ferror(f);
     if (fclose(f) == EOF || failed)
         die(path);
+    put_in_place(path);
     printf("CSV: %s\n", path);
 }
 
-/* A gnuplot string: single quotes, a quote inside doubled. */
+/* A gnuplot string: single quotes, a quote inside doubled. Single quotes,
+ * because gnuplot runs `commands` in double-quoted strings. */
 static void gnuplot_string(FILE *f, const char *s)
 {
     fputc('\'', f);
@@ -1022,6 +1187,16 @@ static void gnuplot_string(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('\'', f);
+}
+
+/* A file name for gnuplot: a relative one starts with ./, because gnuplot
+ * runs '|command' (set output) and '<command' (plot) as shell commands. */
+static void gnuplot_file(FILE *f, const char *path)
+{
+    char name[PATH_MAX + 2];
+    if (snprintf(name, sizeof name, "%s%s", path[0] == '/' ? "" : "./", path) >= (int)sizeof name)
+        fail("%s: name too long", path);
+    gnuplot_string(f, name);
 }
 
 static void draw_chart(const char *csv, const char *png, const char *machine)
@@ -1041,7 +1216,7 @@ static void draw_chart(const char *csv, const char *png, const char *machine)
         die("popen gnuplot");
     /* noenhanced: shm_sem is a name, not shm with a subscript. */
     fputs("set terminal png size 1100,520 noenhanced\nset output ", gp);
-    gnuplot_string(gp, png);
+    gnuplot_file(gp, start_output(png));
     fputs("\nset datafile separator ','\nset datafile missing 'NA'\n"
           "set style data histograms\nset style histogram clustered gap 1\n"
           "set style fill solid 0.8 border -1\nset logscale y\nset grid ytics\n"
@@ -1049,11 +1224,11 @@ static void draw_chart(const char *csv, const char *png, const char *machine)
           "set multiplot layout 1,2 title ", gp);
     gnuplot_string(gp, machine);
     fputs("\nset title 'throughput, MB/s (log scale; higher is better)'\nplot ", gp);
-    gnuplot_string(gp, csv);
+    gnuplot_file(gp, csv);
     fputs(" every ::1 using 2:xtic(1) title '64 B', '' every ::1 using 3 title '4 KiB',"
           " '' every ::1 using 4 title '64 KiB', '' every ::1 using 5 title '1 MiB'\n"
           "set title 'round trip, microseconds (log scale; lower is better)'\nplot ", gp);
-    gnuplot_string(gp, csv);
+    gnuplot_file(gp, csv);
     fputs(" every ::1 using 6:xtic(1) title 'median', '' every ::1 using 7 title '99th percentile'\n"
           "unset multiplot\n", gp);
     bool write_failed = ferror(gp) != 0;    /* gnuplot quit early, for one */
@@ -1062,6 +1237,7 @@ static void draw_chart(const char *csv, const char *png, const char *machine)
         die("pclose gnuplot");
     if (write_failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail("gnuplot failed (exit status %d): no chart", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    put_in_place(png);
     printf("chart: %s\n", png);
 }
 
@@ -1107,6 +1283,19 @@ static bool parse_number(const char *text, unsigned long max, unsigned long *val
     if (errno != 0 || *end != '\0' || v < 1 || v > max)
         return false;
     *value = v;
+    return true;
+}
+
+/* An output file's name: not empty, and no control character. A newline
+ * would end the gnuplot line it is quoted in and start a line of the
+ * caller's choosing (`!command` is gnuplot's shell escape). */
+static bool good_name(const char *name)
+{
+    if (*name == '\0')
+        return false;
+    for (; *name != '\0'; name++)
+        if ((unsigned char)*name < 0x20 || *name == 0x7f)
+            return false;
     return true;
 }
 
@@ -1163,8 +1352,8 @@ int main(int argc, char *argv[])
         case 'k': if (!parse_number(optarg, 16UL << 20, &kib)) usage(); break;
         case 'n': if (!parse_number(optarg, 1000000, &rounds)) usage(); break;
         case 'm': if (!parse_list(optarg, chosen)) usage(); any = true; break;
-        case 'o': if (*optarg == '\0') usage(); csv = optarg; break;
-        case 'p': if (*optarg == '\0') usage(); png = optarg; break;
+        case 'o': if (!good_name(optarg)) usage(); csv = optarg; break;
+        case 'p': if (!good_name(optarg)) usage(); png = optarg; break;
         case 'h': help(); return 0;
         default: usage();
         }

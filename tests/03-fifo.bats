@@ -5,8 +5,13 @@
 load test_helper
 
 setup()    { lab_setup 03-fifo; }
-# The FIFO "sink" is the test's own (see stalled_pair), never a leftover.
-teardown() { [ -z "${SINK:-}" ] || { exec 4<&-; rm -f "$WORK/sink"; }; lab_teardown; }
+# The FIFO "sink" is the test's own (see stalled_pair), never a leftover; so
+# is "feed" (see killed_producer). A small disk (see small_disk) is unmounted.
+teardown() {
+    [ -z "${SINK:-}" ] || { exec 4<&-; rm -f "$WORK/sink" "$WORK/feed"; }
+    [ -z "${DISK:-}" ] || umount "$DISK" 2>/dev/null || true
+    lab_teardown
+}
 
 # same_file_state FILE: content checksum, inode and modification time of FILE,
 # to show that a program left it exactly as it was.
@@ -33,6 +38,58 @@ same_bytes() {
 # no_fifo_at PATH RULE: nothing is left at PATH, else broke RULE.
 no_fifo_at() {
     [ ! -e "$1" ] && [ ! -L "$1" ] || broke "$2 ($1 is still there)"
+}
+
+# listing DIR: the names in DIR, hidden ones too, to show that a program left
+# no temporary file behind.
+listing() {
+    ls -A "$1" | sort
+}
+
+# same_listing DIR BEFORE RULE: DIR holds the names listing saw (BEFORE), no
+# more, else broke RULE naming the new ones.
+same_listing() {
+    local now
+    now=$(listing "$1")
+    [ "$now" = "$2" ] ||
+        broke "$3 (new in $1: $(comm -13 <(printf '%s\n' "$2") <(printf '%s\n' "$now") | tr '\n' ' '))"
+}
+
+# settled PID: the program that start_bg started as PID has ended or sleeps
+# in a system call (for a test that accepts either).
+settled() {
+    local pid state
+    has_ended "$1" && return 0
+    pid=$(program_pid "$1" 2>/dev/null) || return 0
+    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+    [ -z "$state" ] || [ "$state" = S ] || [ "$state" = Z ]
+}
+
+# helper_waits PID: the helper that start_bg started as PID (cat, cp: not a
+# lab program, so never under valgrind, which wait_blocked expects there) has
+# become itself and sleeps in a system call, as in open() on a FIFO.
+helper_waits() {
+    local pid state
+    pid=$(program_pid "$1" 2>/dev/null) || return 1
+    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+    [ "$state" = S ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != setpriv ]
+}
+
+# unblock_fifo PATH: ends the wait of whoever waits in open() on the FIFO at
+# PATH, reader or writer, by opening it read and write (which never blocks on
+# Linux) and closing it: the reader then sees end of file, the writer EPIPE.
+# (A plain open for writing would wait forever once the reader has gone.)
+unblock_fifo() {
+    local fd
+    exec {fd}<>"$1" && exec {fd}<&-
+}
+
+# start_bg_as_other_user NAME CMD [ARGS...]: start_bg NAME CMD, run as the
+# other user (as_other_user's setpriv: start_bg runs a command, not a function).
+start_bg_as_other_user() {
+    local name=$1
+    shift
+    start_bg "$name" setpriv --reuid="$OTHER_UID" --regid="$OTHER_UID" --clear-groups -- "$@"
 }
 
 # says_count N TEXT WHO RULE: TEXT (a program's stderr) says the byte count N
@@ -494,6 +551,303 @@ stopped_while_waiting() {
     # contract: 03-fifo, partners and signals; rules, 8 (signals)
     checks_cleanup
     stopped_while_waiting INT fifo_producer my_fifo /dev/null
+}
+
+# ---------------------------------------------------------------- who may use the FIFO
+
+@test "03-fifo: producer refuses a FIFO that another user made at PATH, naming its owner, and sends nothing into it" {
+    # contract: 03-fifo, who may use the fifo; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    echo 'my secret' > secret.txt
+    as_other_user mkfifo -m 666 my_fifo
+    start_bg_as_other_user thief sh -c 'exec cat my_fifo > stolen'
+    thief=$BG_PID
+    wait_until helper_waits "$thief"
+    run --separate-stderr bounded fifo_producer my_fifo secret.txt
+    unblock_fifo my_fifo      # the test ends the thief's wait: it reads end of file
+    wait_bg "$thief" || true
+    stolen=$(cat stolen 2>/dev/null)
+    rm -f my_fifo stolen      # the other user's FIFO: the test removes it
+    expect_error my_fifo "rules, 13 (objects another user made): a FIFO at PATH owned by another user is refused (exit 1), naming PATH"
+    grep -q "$OTHER_UID" <<<"$stderr" ||
+        broke "rules, 13 (objects another user made): the refusal names the FIFO's owner (uid $OTHER_UID)"
+    [ -z "$stolen" ] || broke "rules, 13 (objects another user made): nothing is written into another user's FIFO (its owner received: $stolen)"
+}
+
+@test "03-fifo: consumer refuses a FIFO that another user made at PATH, naming its owner, and leaves OUTFILE as it was" {
+    # contract: 03-fifo, who may use the fifo; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    echo 'old output' > out.txt
+    before=$(same_file_state out.txt)
+    echo 'forged data' > forged.txt
+    as_other_user mkfifo -m 666 my_fifo
+    start_bg_as_other_user forger cp forged.txt my_fifo
+    forger=$BG_PID
+    wait_until helper_waits "$forger"
+    run --separate-stderr bounded fifo_consumer my_fifo out.txt
+    unblock_fifo my_fifo      # the test ends the forger's wait
+    wait_bg "$forger" || true
+    rm -f my_fifo             # the other user's FIFO: the test removes it
+    expect_error my_fifo "rules, 13 (objects another user made): a FIFO at PATH owned by another user is refused (exit 1), naming PATH"
+    grep -q "$OTHER_UID" <<<"$stderr" ||
+        broke "rules, 13 (objects another user made): the refusal names the FIFO's owner (uid $OTHER_UID)"
+    unchanged out.txt "$before" "rules, 13 (objects another user made): a refused consumer reads nothing from another user's FIFO and leaves OUTFILE as it was"
+}
+
+@test "03-fifo: producer refuses a symbolic link at PATH instead of following it to a FIFO" {
+    # contract: 03-fifo, who may use the fifo; rules, 13 (objects another user made)
+    echo 'my secret' > secret.txt
+    mkfifo -m 600 elsewhere
+    ln -s elsewhere my_fifo
+    start_bg reader fifo_consumer elsewhere copy.txt
+    reader=$BG_PID
+    wait_blocked "$reader"
+    run --separate-stderr bounded fifo_producer my_fifo secret.txt
+    kill -TERM "$(program_pid "$reader")" 2>/dev/null || true
+    wait_bg "$reader" || true
+    link=$(readlink my_fifo)
+    rm -f my_fifo elsewhere   # the test's own link and FIFO
+    expect_error my_fifo "rules, 13 (objects another user made): a symbolic link at PATH is refused (exit 1), naming PATH, never followed"
+    [ ! -s copy.txt ] || broke "rules, 13 (objects another user made): nothing is sent through a symbolic link at PATH"
+    [ "$link" = elsewhere ] || broke "03-fifo, who may use the fifo: a refused producer leaves the link at PATH as it was"
+}
+
+@test "03-fifo: consumer refuses a symbolic link at PATH instead of following it to a FIFO" {
+    # contract: 03-fifo, who may use the fifo; rules, 13 (objects another user made)
+    echo 'forged data' > forged.txt
+    echo 'old output' > out.txt
+    before=$(same_file_state out.txt)
+    mkfifo -m 600 elsewhere
+    ln -s elsewhere my_fifo
+    start_bg writer fifo_producer elsewhere forged.txt
+    writer=$BG_PID
+    wait_blocked "$writer"
+    run --separate-stderr bounded fifo_consumer my_fifo out.txt
+    kill -TERM "$(program_pid "$writer")" 2>/dev/null || true
+    wait_bg "$writer" || true
+    rm -f my_fifo elsewhere   # the test's own link and FIFO
+    expect_error my_fifo "rules, 13 (objects another user made): a symbolic link at PATH is refused (exit 1), naming PATH, never followed"
+    unchanged out.txt "$before" "rules, 13 (objects another user made): a consumer that refuses PATH leaves OUTFILE as it was"
+}
+
+@test "03-fifo: a FIFO of ours that others may open (mode 0666) is refused, naming it, and nothing is sent into it" {
+    # contract: 03-fifo, who may use the fifo; rules, 13 (objects another user made)
+    echo 'my secret' > secret.txt
+    mkfifo -m 666 my_fifo
+    chmod 666 my_fifo         # whatever the umask
+    start_bg reader sh -c 'exec cat my_fifo > received'
+    reader=$BG_PID
+    wait_until helper_waits "$reader"
+    run --separate-stderr bounded fifo_producer my_fifo secret.txt
+    unblock_fifo my_fifo      # the test ends the reader's wait
+    wait_bg "$reader" || true
+    mode=$(stat -c %a my_fifo)
+    rm -f my_fifo             # the test's own FIFO
+    expect_error my_fifo "rules, 13 (objects another user made): a FIFO whose mode is not 0600 is refused (exit 1), naming PATH"
+    [ ! -s received ] || broke "rules, 13 (objects another user made): nothing is written into a FIFO whose mode is not 0600"
+    [ "$mode" = 666 ] || broke "03-fifo, who may use the fifo: a refused FIFO is left as it was (mode now $mode)"
+}
+
+# ---------------------------------------------------------------- same file in and out
+
+@test "03-fifo: OUTFILE that is the producer's FILE (same name, symbolic link, hard link, stdin) is refused and the file left as it was" {
+    # contract: 03-fifo, bad input; 03-fifo, outfile
+    checks_cleanup
+    head -c 100000 /dev/urandom > same.bin
+    ln -s same.bin link.bin
+    ln same.bin hard.bin
+    before=$(same_file_state same.bin)
+    files=$(listing .)
+    for outfile in same.bin ./link.bin hard.bin stdin; do
+        if [ "$outfile" = stdin ]; then
+            outfile=same.bin
+            start_bg producer sh -c 'exec fifo_producer my_fifo < same.bin'
+        else
+            start_bg producer fifo_producer my_fifo same.bin
+        fi
+        producer=$BG_PID
+        wait_until test -p my_fifo
+        wait_blocked "$producer"
+        run --separate-stderr bounded fifo_consumer my_fifo "$outfile"
+        wait_bg "$producer" || true
+        expect_error "$outfile" "03-fifo, bad input: an OUTFILE that is the producer's FILE (same device and inode, through links) is refused (exit 1), naming OUTFILE"
+        unchanged same.bin "$before" "03-fifo, bad input: the file that is both FILE and OUTFILE ($outfile) is left exactly as it was"
+        same_listing . "$files" "03-fifo, outfile: a refused transfer leaves no temporary file and no FIFO"
+    done
+    [ "$(readlink link.bin)" = same.bin ] || broke "03-fifo, bad input: the symbolic link is left as it was"
+}
+
+# ---------------------------------------------------------------- OUTFILE through a temporary
+
+@test "03-fifo: a consumer whose PATH is in a missing folder exits 1 and leaves OUTFILE as it was" {
+    # contract: 03-fifo, outfile; 03-fifo, bad input
+    echo 'old output' > out.txt
+    before=$(same_file_state out.txt)
+    files=$(listing .)
+    run --separate-stderr bounded fifo_consumer missing/my_fifo out.txt
+    expect_error missing/my_fifo "03-fifo, bad input: a FIFO that cannot be made (a missing folder) is reported (exit 1), naming PATH"
+    unchanged out.txt "$before" "03-fifo, outfile: a consumer that fails before the transfer leaves OUTFILE as it was"
+    same_listing . "$files" "03-fifo, outfile: a failed consumer leaves no temporary file behind"
+}
+
+@test "03-fifo: a consumer stopped by SIGINT while it waits leaves OUTFILE as it was and no temporary file" {
+    # contract: 03-fifo, outfile; 03-fifo, partners and signals
+    checks_cleanup
+    echo 'old output' > out.txt
+    before=$(same_file_state out.txt)
+    files=$(listing .)
+    start_bg consumer fifo_consumer my_fifo out.txt
+    wait_until test -p my_fifo
+    wait_blocked "$BG_PID"
+    kill -INT "$(program_pid "$BG_PID")"
+    status=0
+    wait_bg "$BG_PID" || status=$?
+    [ "$status" -eq 130 ] || broke "rules, 8 (signals): a consumer stopped by SIGINT while it waits ends with status 130 (got $status)"
+    unchanged out.txt "$before" "03-fifo, outfile: a consumer stopped while it waits leaves OUTFILE as it was"
+    same_listing . "$files" "03-fifo, outfile: a consumer stopped while it waits leaves no temporary file and no FIFO"
+}
+
+# killed_producer: a producer that reads its stdin from the FIFO "feed",
+# which the test writes on fd 4, sending to a consumer that writes OUTFILE
+# out.txt; returns once 200000 bytes have gone into feed (so more than a
+# pipe's 64 KiB have passed through the producer), and kills the producer
+# with SIGKILL in mid-transfer. Sets consumer (its start_bg PID).
+killed_producer() {
+    mkfifo feed
+    exec 4<>feed
+    SINK=open
+    start_bg consumer fifo_consumer my_fifo out.txt
+    consumer=$BG_PID
+    wait_until test -p my_fifo
+    wait_blocked "$consumer"
+    start_bg producer sh -c 'exec fifo_producer my_fifo < feed'
+    producer=$BG_PID
+    head -c 200000 /dev/urandom >&4
+    kill -KILL "$(program_pid "$producer")"
+    wait_bg "$producer" || true
+    exec 4<&-
+    rm -f feed
+}
+
+@test "03-fifo: a consumer whose producer dies in mid-transfer exits non-zero and leaves OUTFILE as it was" {
+    # contract: 03-fifo, partners and signals; 03-fifo, outfile
+    checks_cleanup
+    echo 'old output' > out.txt
+    before=$(same_file_state out.txt)
+    files=$(listing .)
+    killed_producer
+    status=0
+    wait_bg "$consumer" || status=$?
+    [ "$status" -ne 0 ] && [ "$status" -ne 124 ] ||
+        broke "03-fifo, partners and signals: a consumer whose producer stopped before the end exits non-zero at once (got $status)"
+    [ -n "$(bg_err consumer)" ] || broke "03-fifo, partners and signals: the consumer says on stderr that the transfer is incomplete"
+    unchanged out.txt "$before" "03-fifo, outfile: an incomplete transfer leaves OUTFILE as it was"
+    same_listing . "$files" "03-fifo, outfile: an incomplete transfer leaves no temporary file and no FIFO"
+}
+
+# small_disk DIR: mounts a 64 KiB tmpfs at DIR (teardown unmounts it), or
+# skips the test when it cannot (mounting needs root).
+small_disk() {
+    mkdir -p "$1"
+    mount -t tmpfs -o size=64k tmpfs "$1" 2>/dev/null ||
+        skip "a full-disk test mounts a 64 KiB tmpfs, which needs root"
+    DISK=$1
+}
+
+@test "03-fifo: a full disk makes the consumer exit 1, leaving the old OUTFILE as it was and no temporary file" {
+    # contract: 03-fifo, outfile; 03-fifo, partners and signals
+    checks_cleanup
+    small_disk "$WORK/disk"
+    head -c 262144 /dev/urandom > big.bin
+    echo 'old output' > disk/out.txt
+    before=$(same_file_state disk/out.txt)
+    files=$(listing disk)
+    start_bg producer fifo_producer my_fifo big.bin
+    producer=$BG_PID
+    run --separate-stderr bounded fifo_consumer my_fifo disk/out.txt
+    wait_bg "$producer" || true
+    after=$(same_file_state disk/out.txt 2>&1)
+    left=$(listing disk)
+    umount "$DISK" && DISK=
+    expect_error disk/out.txt "03-fifo, partners and signals: a consumer whose OUTFILE cannot be written (a full disk) exits 1, naming OUTFILE"
+    [ "$after" = "$before" ] || broke "03-fifo, outfile: a transfer that fills the disk leaves the old OUTFILE as it was"
+    [ "$left" = "$files" ] || broke "03-fifo, outfile: a transfer that fills the disk leaves no temporary file (found: $left)"
+    no_fifo_at my_fifo "03-fifo, exchange: the consumer removes the FIFO, also when the transfer fails"
+}
+
+# ---------------------------------------------------------------- an input that is a directory
+
+@test "03-fifo: producer whose stdin is a directory is refused before the consumer is involved" {
+    # contract: 03-fifo, bad input; 03-fifo, partners and signals
+    echo 'old output' > out.txt
+    before=$(same_file_state out.txt)
+    mkdir adir
+    start_bg consumer fifo_consumer my_fifo out.txt
+    consumer=$BG_PID
+    wait_until test -p my_fifo
+    wait_blocked "$consumer"
+    run --separate-stderr bounded sh -c 'exec fifo_producer my_fifo < adir'
+    [ "$status" -eq 1 ] || broke "03-fifo, bad input: a producer whose stdin is a directory exits 1 (got $status)"
+    [ -n "$stderr" ] || broke "03-fifo, bad input: a producer whose stdin is a directory says so on stderr"
+    ! has_ended "$consumer" ||
+        broke "03-fifo, bad input: an input that is a directory is refused before the FIFO is opened: the consumer still waits for a producer"
+    kill -TERM "$(program_pid "$consumer")"
+    wait_bg "$consumer" || true
+    unchanged out.txt "$before" "03-fifo, outfile: a consumer that received nothing leaves OUTFILE as it was"
+}
+
+# ---------------------------------------------------------------- two pairs on one PATH
+
+@test "03-fifo: a second consumer on the same PATH is refused, its OUTFILE left as it was; the first receives every byte" {
+    # contract: 03-fifo, two pairs; 03-fifo, outfile
+    checks_cleanup
+    head -c 3145728 /dev/urandom > random.bin
+    echo 'old output' > second.bin
+    before=$(same_file_state second.bin)
+    start_bg first fifo_consumer my_fifo first.bin
+    first=$BG_PID
+    wait_until test -p my_fifo
+    wait_blocked "$first"
+    start_bg second fifo_consumer my_fifo second.bin
+    second=$BG_PID
+    wait_until -p '' settled "$second"
+    run --separate-stderr bounded fifo_producer my_fifo random.bin
+    expect_status 0 "03-fifo, two pairs: the producer sends its FILE to the one consumer and exits 0"
+    first_status=0
+    wait_bg "$first" || first_status=$?
+    second_status=0
+    wait_bg "$second" || second_status=$?
+    stderr=$(bg_err second) status=$second_status
+    expect_error my_fifo "03-fifo, two pairs: a second consumer on a PATH that a consumer already waits on is refused (exit 1), naming PATH"
+    unchanged second.bin "$before" "03-fifo, two pairs: a refused second consumer leaves its OUTFILE as it was"
+    [ "$first_status" -eq 0 ] || broke "03-fifo, two pairs: the first consumer receives the whole transfer and exits 0 (got $first_status)"
+    same_bytes random.bin first.bin "03-fifo, two pairs: the first consumer receives every byte, none taken by the second"
+    [ "$(listing . | grep -c '^\.')" -eq 0 ] || broke "03-fifo, outfile: no temporary file is left behind"
+}
+
+@test "03-fifo: two producers on the same PATH: the consumer refuses the mixed transfer and leaves OUTFILE as it was" {
+    # contract: 03-fifo, two pairs; 03-fifo, outfile
+    checks_cleanup
+    head -c 1048576 /dev/urandom > a.bin
+    head -c 1048576 /dev/urandom > b.bin
+    echo 'old output' > out.bin
+    before=$(same_file_state out.bin)
+    files=$(listing .)
+    start_bg first fifo_producer my_fifo a.bin
+    first=$BG_PID
+    wait_until test -p my_fifo
+    wait_blocked "$first"
+    start_bg second fifo_producer my_fifo b.bin
+    second=$BG_PID
+    wait_blocked "$second"
+    run --separate-stderr bounded fifo_consumer my_fifo out.bin
+    wait_bg "$first" || true
+    wait_bg "$second" || true
+    expect_error my_fifo "03-fifo, two pairs: a consumer into whose FIFO two producers write refuses the transfer (exit 1), naming PATH"
+    unchanged out.bin "$before" "03-fifo, two pairs: a refused mixed transfer leaves OUTFILE as it was: no producer's data lands in another's OUTFILE"
+    same_listing . "$files" "03-fifo, outfile: a refused transfer leaves no temporary file and no FIFO"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

@@ -9,7 +9,9 @@ setup()    { lab_setup 04-msgqueue; }
 # $WORK/two), which lab_teardown does not look at: they are removed here,
 # even when that test failed half way, and recorded as leftovers as
 # lab_teardown records its own. The FIFO "answers" is the tests' own (it feeds
-# msg_sender), never a program's leftover.
+# msg_sender), never a program's leftover, and so is the queue $squatted that
+# a test made at the folder's key as a squatter (removed here if the test
+# failed before it removed it).
 teardown() {
     local dir left
     for dir in "$WORK/one" "$WORK/two"; do
@@ -22,6 +24,7 @@ teardown() {
         fi
     done
     rm -f "$WORK/answers"
+    [ -z "${squatted:-}" ] || ipcrm -q "$squatted" 2>/dev/null || true
     lab_teardown
 }
 
@@ -36,12 +39,14 @@ queue_exists() {
     [ "$(queue_count)" -gt 0 ]
 }
 
-# queue_modes: the permission bits of those queues, one a line.
+# queue_modes: the permission bits of those queues, each once (a program may
+# hold more than one queue of the folder, as ours do to claim it: rule 7 is
+# for every one of them).
 queue_modes() {
     local kind id rest
     work_ipc_objects | while read -r kind id rest; do
         [ "$kind" = q ] && awk -v id="$id" 'NR > 1 && $2 == id { print $3 }' /proc/sysvipc/msg
-    done
+    done | sort -u
 }
 
 # stat_field NAME: the value of "NAME: value" in msgq_ctl stat's output.
@@ -774,6 +779,237 @@ INPUT
     usage_refused msgq_ctl qbytes 2147483648
     usage_refused msgq_ctl qbytes 10 extra
     no_queue_left "04-msgqueue, bad input: a usage error creates no queue"
+}
+
+# ------------------------------------------------------------ other users, two pairs
+
+# sysvipc_queue ID: the queue's line in /proc/sysvipc/msg (its messages,
+# bytes, last sender and receiver, times): a send, a receive or a removal
+# changes it; IPC_STAT does not.
+sysvipc_queue() {
+    awk -v id="$1" 'NR > 1 && $2 == id' /proc/sysvipc/msg
+}
+
+# untouched ID BEFORE WHO: the queue is still there, as BEFORE showed it.
+untouched() {
+    [ "$(sysvipc_queue "$1")" = "$2" ] ||
+        broke "rules, 13 (objects another user made): $3 refuses another user's queue touching nothing: no message sent or taken, no IPC_SET, no IPC_RMID (before: $2; after: $(sysvipc_queue "$1"))"
+}
+
+# refused_squat WHO [ARGS...]: WHO ARGS (stdin: answers.txt) fails with
+# exit 1 and a message naming the squatter's uid, leaving its queue $squatted
+# as it was.
+refused_squat() {
+    local before
+    before=$(sysvipc_queue "$squatted")
+    run --separate-stderr bounded "$@" <answers.txt
+    expect_error "$OTHER_UID" "rules, 13 (objects another user made): $* finds a queue of uid $OTHER_UID, mode 0666, at its key: it refuses it, exit 1, naming the owner"
+    untouched "$squatted" "$before" "$1"
+}
+
+# own_squat PROJ_ID MODE: as this test's own user, a queue at ftok(".",
+# PROJ_ID) with MODE, as a careless program of ours might have left it
+# (tests/squat.c, the squat helper's program, run without a second user);
+# prints its id.
+own_squat() {
+    local squat=$BATS_FILE_TMPDIR/squat
+    [ -x "$squat" ] || cc -std=c17 -o "$squat" "$REPO/tests/squat.c" || return 1
+    "$squat" q "$@"
+}
+
+# refused_own WHO [ARGS...]: WHO ARGS (stdin: answers.txt) fails with exit
+# 1 and a message giving the exact command that removes our own queue
+# $squatted, mode 0666, leaving it as it was.
+refused_own() {
+    local before
+    before=$(sysvipc_queue "$squatted")
+    run --separate-stderr bounded "$@" <answers.txt
+    expect_error "ipcrm -q $squatted" "04-msgqueue, other users and crashed runs: $* finds a queue of ours whose mode is 0666, not 0600: it refuses it, exit 1, naming the command that removes it (ipcrm -q ID)"
+    untouched "$squatted" "$before" "$1"
+}
+
+@test "04-msgqueue: a records' queue another user made first is refused by msg_sender and msg_receiver, untouched" {
+    # contract: 04-msgqueue, other users and crashed runs; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    printf 'Kim\n20\n1\nn\n' >answers.txt
+    squatted=$(squat q "$(printf '%d' "'p")" 0666)     # PERSON_PROJ_ID
+    refused_squat msg_sender
+    [ "$(awk '{ print $5 }' <<<"$(sysvipc_queue "$squatted")")" = 0 ] ||
+        broke "rules, 13 (objects another user made): msg_sender sends no record to another user's queue"
+    refused_squat msg_receiver
+    [ -z "$output" ] || broke "rules, 13 (objects another user made): a refused msg_receiver prints no record"
+    ipcrm -q "$squatted"
+    squatted=
+    [ -z "$(work_ipc_objects)" ] ||
+        broke "04-msgqueue, other users and crashed runs: a refused program leaves no object of its own (left: $(work_ipc_objects))"
+}
+
+@test "04-msgqueue: the msgq tools refuse a queue another user made first, touching nothing" {
+    # contract: 04-msgqueue, other users and crashed runs; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    : >answers.txt
+    squatted=$(squat q "$(printf '%d' "'q")" 0666)     # MSGQ_PROJ_ID
+    refused_squat msgq_send 1 secret
+    refused_squat msgq_recv
+    refused_squat msgq_recv -n
+    refused_squat msgq_ctl stat
+    refused_squat msgq_ctl qbytes 100
+    refused_squat msgq_ctl rm
+    ipcrm -q "$squatted"
+    squatted=
+}
+
+@test "04-msgqueue: a queue of our own at a key whose mode is not 0600 is refused, untouched, with the ipcrm command" {
+    # contract: 04-msgqueue, other users and crashed runs; rules, 13 (objects another user made)
+    : >answers.txt
+    squatted=$(own_squat "$(printf '%d' "'q")" 0666)    # MSGQ_PROJ_ID
+    refused_own msgq_send 1 secret
+    refused_own msgq_recv -n
+    refused_own msgq_ctl stat
+    ipcrm -q "$squatted"
+    squatted=$(own_squat "$(printf '%d' "'p")" 0666)    # PERSON_PROJ_ID
+    printf 'Kim\n20\n1\nn\n' >answers.txt
+    refused_own msg_sender
+    refused_own msg_receiver
+    [ -z "$output" ] || broke "rules, 13 (objects another user made): a refused msg_receiver prints no record"
+    ipcrm -q "$squatted"
+    squatted=
+}
+
+@test "04-msgqueue: a second msg_receiver in the folder is refused; the first gets every record" {
+    # contract: 04-msgqueue, two pairs in one folder
+    start_bg first msg_receiver
+    first=$BG_PID
+    wait_until queue_exists
+    wait_blocked "$first"
+    start_bg second msg_receiver -o second.txt
+    second=$BG_PID
+    wait_until -p "" has_ended "$second" ||
+        broke "04-msgqueue, two pairs in one folder: a second msg_receiver while one waits is refused at once, not left waiting"
+    status=0
+    wait_bg "$second" || status=$?
+    [ "$status" -eq 1 ] && [ -n "$(bg_err second)" ] ||
+        broke "04-msgqueue, two pairs in one folder: a second msg_receiver exits 1 with a message on stderr (got status $status)"
+    run --separate-stderr bounded msg_sender <<'INPUT'
+Kim
+20
+1
+y
+Lee
+31
+2
+n
+INPUT
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    ended_with_0 "$first" "04-msgqueue, the exchange: the first msg_receiver exits 0 after the last record"
+    same "$(bg_out first)" $'name : Kim\nage : 20\nid : 1\nname : Lee\nage : 31\nid : 2' \
+        "04-msgqueue, two pairs in one folder: the first msg_receiver gets every record; the refused one takes none"
+    [ -z "$(bg_out second)" ] && [ ! -s second.txt ] ||
+        broke "04-msgqueue, two pairs in one folder: the refused msg_receiver prints and stores nothing"
+}
+
+@test "04-msgqueue: a second msg_sender while one is in its dialogue is refused; the records do not mix" {
+    # contract: 04-msgqueue, two pairs in one folder
+    mkfifo answers
+    exec 4<>answers
+    printf 'Kim\n20\n1\ny\n' >&4
+    start_bg first sh -c 'exec msg_sender < answers' 4>&-
+    first=$BG_PID
+    wait_blocked "$first"
+    run --separate-stderr bounded msg_sender <<'INPUT'
+Eve
+66
+6
+n
+INPUT
+    [ "$status" -eq 1 ] && [ -n "$stderr" ] ||
+        broke "04-msgqueue, two pairs in one folder: a second msg_sender while one is in its dialogue exits 1 with a message on stderr, sending nothing (got status $status)"
+    printf 'Lee\n31\n2\nn\n' >&4
+    wait_bg "$first" || broke "04-msgqueue, the dialogue: the first msg_sender exits 0 after 'n' (status $?)"
+    exec 4<&-
+    run --separate-stderr bounded msg_receiver
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$output" $'name : Kim\nage : 20\nid : 1\nname : Lee\nage : 31\nid : 2' \
+        "04-msgqueue, two pairs in one folder: the receiver gets the first sender's records only, in order"
+    no_queue_left "04-msgqueue, cleanup and signals: msg_receiver removes the queue when the exchange ends"
+}
+
+@test "04-msgqueue: a msg_sender started while an earlier sender's records still wait is refused; none is lost" {
+    # contract: 04-msgqueue, two pairs in one folder
+    run --separate-stderr bounded msg_sender <<<$'Kim\n20\n1\nn'
+    expect_status 0 "04-msgqueue, the dialogue: after 'n' msg_sender exits 0"
+    run --separate-stderr bounded msg_sender <<<$'Lee\n31\n2\nn'
+    [ "$status" -eq 1 ] && [ -n "$stderr" ] ||
+        broke "04-msgqueue, two pairs in one folder: a msg_sender whose queue still holds an earlier sender's records exits 1 with a message (the receiver would stop at the first sender's last record and drop the rest; got status $status)"
+    run --separate-stderr bounded msg_receiver
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    same "$output" $'name : Kim\nage : 20\nid : 1' "04-msgqueue, the exchange: the waiting records arrive"
+    no_queue_left "04-msgqueue, cleanup and signals: msg_receiver removes the queue when the exchange ends"
+}
+
+# waiting_or_ended PID: the program started as PID has ended, or sleeps in
+# a system call (under valgrind: memcheck itself), as wait_blocked sees it.
+waiting_or_ended() {
+    has_ended "$1" && return 0
+    local pid
+    pid=$(program_pid "$1" 2>/dev/null) || return 0
+    [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" = S ] &&
+        { [ -z "${IPC_LABS_VALGRIND:-}" ] || [[ $(cat "/proc/$pid/comm" 2>/dev/null) == memcheck* ]]; }
+}
+
+@test "04-msgqueue: after a msg_receiver killed by SIGKILL, the next run works or names the exact ipcrm command" {
+    # contract: 04-msgqueue, other users and crashed runs; rules, 14 (stale objects)
+    start_bg receiver msg_receiver
+    wait_until queue_exists
+    wait_blocked "$BG_PID"
+    kill -KILL "$(program_pid "$BG_PID")"
+    wait_bg "$BG_PID" || true
+    # At most a few objects to remove, each named by the run that refuses.
+    for round in 1 2 3 4; do
+        start_bg next msg_receiver
+        next=$BG_PID
+        wait_until -p "" waiting_or_ended "$next"
+        has_ended "$next" || break          # it waits for records: it works
+        status=0
+        wait_bg "$next" || status=$?
+        advice=$(bg_err next | grep -oE 'ipcrm( -[qms] [0-9]+)+' | head -n 1)
+        [ "$status" -eq 1 ] && [ -n "$advice" ] ||
+            broke "rules, 14 (stale objects): a run that cannot use what a killed run left exits 1, naming the exact command that removes it (ipcrm -q ID) (status $status)"
+        $advice || broke "rules, 14 (stale objects): the command given, '$advice', removes what was left"
+    done
+    ! has_ended "$next" || broke "rules, 14 (stale objects): once what was named is removed, msg_receiver works again"
+    run --separate-stderr bounded msg_sender </dev/null
+    expect_status 0 "04-msgqueue, the dialogue: on empty input msg_sender sends the end marker and exits 0"
+    ended_with_0 "$next" "04-msgqueue, the exchange: at the end marker msg_receiver exits 0"
+}
+
+@test "04-msgqueue: after a msg_sender killed by SIGKILL in its dialogue, the next one works or names the exact ipcrm command" {
+    # contract: 04-msgqueue, other users and crashed runs; rules, 14 (stale objects)
+    mkfifo answers
+    exec 4<>answers
+    printf 'Kim\n20\n1\ny\n' >&4
+    start_bg first sh -c 'exec msg_sender < answers' 4>&-
+    wait_blocked "$BG_PID"
+    kill -KILL "$(program_pid "$BG_PID")"
+    wait_bg "$BG_PID" || true
+    exec 4<&-
+    # At most a few objects to remove, each named by the run that refuses.
+    for round in 1 2 3 4; do
+        run --separate-stderr bounded msg_sender <<<$'Lee\n31\n2\nn'
+        [ "$status" -eq 0 ] && break
+        advice=$(grep -oE 'ipcrm( -[qms] [0-9]+)+' <<<"$stderr" | head -n 1)
+        [ "$status" -eq 1 ] && [ -n "$advice" ] ||
+            broke "rules, 14 (stale objects): a run that cannot use what a killed run left exits 1, naming the exact command that removes it (ipcrm -q ID)"
+        $advice || broke "rules, 14 (stale objects): the command given, '$advice', removes what was left"
+    done
+    expect_status 0 "rules, 14 (stale objects): once what was named is removed, msg_sender works again"
+    run --separate-stderr bounded msg_receiver
+    expect_status 0 "04-msgqueue, the exchange: msg_receiver exits 0 after the last record"
+    [[ $output == *$'name : Lee\nage : 31\nid : 2' ]] ||
+        broke "04-msgqueue, the exchange: the record of the sender that ran after the killed one arrives, last"
+    no_queue_left "04-msgqueue, cleanup and signals: msg_receiver removes the queue when the exchange ends"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

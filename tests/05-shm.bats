@@ -598,6 +598,226 @@ blocked_writing() {
     no_work_objects "05-shm, bad input: wrong usage creates nothing"
 }
 
+# ---------------------------------------------------------------- other users, killed runs, two pairs
+
+# post_pid QUEUE_ID TYPE PID: as the other user, posts PID on the queue as a
+# message of TYPE, as the lab's programs post theirs (struct pid_message):
+# the hostile user's fake "partner". A helper of this file (a C program
+# built once per file, as test_helper's squat is).
+post_pid() {
+    local post=$BATS_FILE_TMPDIR/post_pid
+    if [ ! -x "$post" ]; then
+        cat >"$post.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/msg.h>
+#include <sys/types.h>
+int main(int argc, char *argv[])
+{
+    struct { long mtype; pid_t pid; } m;
+    if (argc != 4)
+        return 2;
+    m.mtype = atol(argv[2]);
+    m.pid = (pid_t)atol(argv[3]);
+    if (msgsnd(atoi(argv[1]), &m, sizeof m.pid, IPC_NOWAIT) == -1) {
+        perror("post_pid: msgsnd");
+        return 1;
+    }
+    return 0;
+}
+C
+        cc -std=c17 -o "$post" "$post.c" || return 1
+        chmod 755 "$BATS_FILE_TMPDIR" "$post"
+    fi
+    as_other_user "$post" "$@"
+}
+
+# queue_messages ID: how many messages queue ID holds.
+queue_messages() {
+    awk -v id="$1" 'NR > 1 && $2 == id { print $5 }' /proc/sysvipc/msg
+}
+
+# ipcrm_command: the ipcrm commands in the last run's stderr ("ipcrm -q ID -m ID",
+# or one per object) as one command, "ipcrm -q ID -m ID"; nothing if none.
+ipcrm_command() {
+    local options
+    options=$(grep -oE 'ipcrm( -[qm] [0-9]+)+' <<<"$stderr" | sed 's/^ipcrm//' | tr -d '\n')
+    [ -z "$options" ] || echo "ipcrm$options"
+}
+
+# start_victim: starts a process of ours that the hostile user names as a
+# "partner" (a sleep); sets victim_bg and victim, its PID.
+start_victim() {
+    start_bg victim sleep 1000
+    victim_bg=$BG_PID
+    victim=$(program_pid "$victim_bg")
+}
+
+@test "05-shm: another user's queue holding a fake reader PID: shm_writer refuses it, naming the owner, and signals nobody" {
+    # contract: 05-shm, objects another user made; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    start_victim
+    qid=$(squat q q 0666)
+    post_pid "$qid" 2 "$victim"
+    run --separate-stderr bounded shm_writer
+    expect_error "$OTHER_UID" "05-shm, objects another user made: shm_writer refuses a queue another user made (exit 1), naming its owner"
+    ! has_ended "$victim_bg" ||
+        broke "05-shm, objects another user made: shm_writer never signals a PID it read from another user's queue (the process PID $victim was killed)"
+    [ "$(queue_messages "$qid")" = 1 ] ||
+        broke "05-shm, objects another user made: shm_writer touches nothing of another user's queue: it takes and sends no message"
+    [ "$(work_ipc_objects | awk '{ print $2 }')" = "$qid" ] ||
+        broke "05-shm, objects another user made: a refused shm_writer leaves only the other user's queue (it removes what it made): $(work_ipc_objects)"
+    ipcrm -q "$qid"
+}
+
+@test "05-shm: another user's queue holding a fake writer PID: shm_reader refuses it, naming the owner, and signals nobody" {
+    # contract: 05-shm, objects another user made; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    start_victim
+    qid=$(squat q q 0666)
+    post_pid "$qid" 1 "$victim"
+    run --separate-stderr bounded shm_reader
+    expect_error "$OTHER_UID" "05-shm, objects another user made: shm_reader refuses a queue another user made (exit 1), naming its owner"
+    ! has_ended "$victim_bg" ||
+        broke "05-shm, objects another user made: shm_reader never signals a PID it read from another user's queue (the process PID $victim was killed)"
+    [ "$(queue_messages "$qid")" = 1 ] ||
+        broke "05-shm, objects another user made: shm_reader touches nothing of another user's queue: it takes and sends no message"
+    [ "$(work_ipc_objects | awk '{ print $2 }')" = "$qid" ] ||
+        broke "05-shm, objects another user made: a refused shm_reader creates nothing: $(work_ipc_objects)"
+    ipcrm -q "$qid"
+}
+
+@test "05-shm: another user's segment at the data key: shm_writer and shm_reader refuse it, naming the owner, and leave it alone" {
+    # contract: 05-shm, objects another user made; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    mid=$(squat m d 0666 400)
+    for program in shm_writer shm_reader; do
+        run --separate-stderr bounded $program
+        expect_error "$OTHER_UID" "05-shm, objects another user made: $program refuses a data segment another user made (exit 1), naming its owner"
+        ! grep -q '^shmaddr' <<<"$output" ||
+            broke "05-shm, objects another user made: $program neither writes nor reads another user's segment"
+        [ "$(work_ipc_objects | awk '{ print $1, $2 }')" = "m $mid" ] ||
+            broke "05-shm, objects another user made: a refused $program leaves the other user's segment as it was and nothing of its own: $(work_ipc_objects)"
+    done
+    ipcrm -m "$mid"
+}
+
+@test "05-shm: another user's segment at the counter's key: shm_counter and shm_show_counter refuse it, naming the owner, and leave it alone" {
+    # contract: 05-shm, objects another user made; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    mid=$(squat m c 0666)
+    run --separate-stderr bounded shm_show_counter -n 1 -i 10
+    expect_error "$OTHER_UID" "05-shm, objects another user made: shm_show_counter refuses a counter segment another user made (exit 1), naming its owner"
+    [ -z "$output" ] ||
+        broke "05-shm, objects another user made: shm_show_counter shows no number from another user's segment"
+    run --separate-stderr bounded shm_counter -n 1 -i 10
+    expect_error "$OTHER_UID" "05-shm, objects another user made: shm_counter refuses a counter segment another user made (exit 1), naming its owner"
+    [ "$(work_ipc_objects | awk '{ print $1, $2 }')" = "m $mid" ] ||
+        broke "05-shm, objects another user made: the other user's segment is left as it was (never removed, even though its creator is gone): $(work_ipc_objects)"
+    ipcrm -m "$mid"
+}
+
+@test "05-shm: after shm_counter is killed by SIGKILL, the next shm_counter names the ipcrm command that removes its segment" {
+    # contract: 05-shm, killed runs and two pairs; rules, 14 (stale objects)
+    start_counter
+    read -r kind mid rest < <(work_ipc_objects)
+    kill -KILL "$(program_pid "$counter")"
+    finish "$counter"
+    run --separate-stderr bounded shm_counter -n 1 -i 10
+    expect_status 1 "05-shm, killed runs and two pairs: a segment a killed shm_counter left is refused (exit 1)"
+    command=$(ipcrm_command)
+    [ "$command" = "ipcrm -m $mid" ] ||
+        broke "05-shm, killed runs and two pairs: the message gives the command that removes the segment a killed shm_counter left, ipcrm -m $mid (found: '$command')"
+    $command
+    run --separate-stderr bounded shm_counter -n 1 -i 10
+    expect_status 0 "05-shm, killed runs and two pairs: after the ipcrm command given, shm_counter works again"
+}
+
+@test "05-shm: after a lone shm_writer or shm_reader is killed by SIGKILL, the next ones name what is left and the ipcrm command; after it, the pair works" {
+    # contract: 05-shm, killed runs and two pairs; rules, 14 (stale objects)
+    checks_cleanup
+    for victim in shm_writer shm_reader; do
+        start_bg victim $victim
+        victim_bg=$BG_PID
+        wait_until has_queue
+        wait_blocked "$victim_bg"
+        kill -KILL "$(program_pid "$victim_bg")"
+        finish "$victim_bg"
+        left=$(work_ipc_objects)
+        for program in shm_writer shm_reader; do
+            run --separate-stderr bounded $program
+            expect_status 1 "05-shm, killed runs and two pairs: $program refuses what a killed $victim left (exit 1)"
+            command=$(ipcrm_command)
+            while read -r kind id rest; do
+                grep -qE -- "-$kind $id( |\$)" <<<"$command" ||
+                    broke "05-shm, killed runs and two pairs: after a killed $victim, $program's message gives the ipcrm command that removes all it left ($kind $id; the command: '$command')"
+            done <<<"$left"
+            [ "$(work_ipc_objects)" = "$left" ] ||
+                broke "05-shm, killed runs and two pairs: $program refusing a killed run's objects makes and removes nothing"
+        done
+        $command
+        start_bg reader shm_reader
+        reader_bg=$BG_PID
+        run --separate-stderr bounded shm_writer
+        expect_status 0 "05-shm, killed runs and two pairs: after the ipcrm command given, the exchange works ($victim killed before)"
+        finish "$reader_bg"
+        expect_status 0 "05-shm, killed runs and two pairs: after the ipcrm command given, the exchange works ($victim killed before)"
+    done
+}
+
+@test "05-shm: a second shm_writer in the folder is refused with exit 1; the first one's exchange goes on" {
+    # contract: 05-shm, killed runs and two pairs
+    start_bg writer shm_writer
+    writer_bg=$BG_PID
+    wait_until has_queue
+    wait_blocked "$writer_bg"
+    objects=$(work_ipc_objects)
+    run --separate-stderr bounded shm_writer
+    expect_status 1 "05-shm, killed runs and two pairs: a second shm_writer in the folder is refused (exit 1)"
+    [ -n "$stderr" ] || broke "05-shm, killed runs and two pairs: a refused second shm_writer says why on stderr"
+    [ "$(work_ipc_objects)" = "$objects" ] ||
+        broke "05-shm, killed runs and two pairs: a refused second shm_writer leaves the first one's queue and segment alone"
+    run --separate-stderr bounded shm_reader
+    expect_status 0 "05-shm, killed runs and two pairs: the first writer's exchange goes on after a second writer was refused"
+    data_lines_ok "$output" ||
+        broke "05-shm, programs: shm_reader prints 'shmaddr : ADDRESS, data : K' for K = 1 to 100 in order"
+    finish "$writer_bg"
+    expect_status 0 "05-shm, killed runs and two pairs: the first writer finishes its exchange"
+}
+
+@test "05-shm: two readers and one writer: the reader that answers the writer gets all 100 numbers, the other exits 1; none hangs" {
+    # contract: 05-shm, killed runs and two pairs; 05-shm, exchange
+    checks_cleanup
+    start_bg late shm_reader               # posts its PID first, then sleeps (SIGSTOP)
+    late_bg=$BG_PID
+    wait_until has_queue
+    wait_blocked "$late_bg"
+    late=$(program_pid "$late_bg")
+    kill -STOP "$late"
+    start_bg writer shm_writer
+    writer_bg=$BG_PID
+    wait_blocked "$writer_bg"
+    start_bg reader shm_reader             # takes the writer's PID and answers it
+    reader_bg=$BG_PID
+    finish "$writer_bg"
+    expect_status 0 "05-shm, killed runs and two pairs: with two readers, the writer finishes its exchange with the one that answered it"
+    finish "$reader_bg"
+    expect_status 0 "05-shm, killed runs and two pairs: the reader that answered the writer finishes the exchange"
+    reader=$(sed -n 's/^My pid = //p' <<<"$(bg_out reader)")
+    grep -qx "Process2 pid : $reader" <<<"$(bg_out writer)" ||
+        broke "05-shm, killed runs and two pairs: the writer's reader is the one that took its PID and answered (PID $reader)"
+    data_lines_ok "$(bg_out reader)" ||
+        broke "05-shm, killed runs and two pairs: the reader that answered the writer gets all 100 numbers"
+    kill -CONT "$late"
+    finish "$late_bg"
+    expect_status 1 "05-shm, killed runs and two pairs: a second reader whose writer took another reader exits 1"
+    [ -n "$(bg_err late)" ] || broke "05-shm, killed runs and two pairs: the second reader says why on stderr"
+}
+
 # Last: the leftovers that the tests above recorded (see test_helper.bash).
 @test "05-shm: no test left an IPC object or FIFO behind" {
     # contract: rules, 6 (cleanup)

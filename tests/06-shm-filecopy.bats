@@ -90,6 +90,14 @@ has_partial_copy() {
     find "$1" -mindepth 1 -maxdepth 1 -type f ! -name "$2" -size +0 | grep -q .
 }
 
+# partial_size DIR NAME: the size of the copy in progress in DIR (the file
+# other than NAME), 0 if there is none.
+partial_size() {
+    local size
+    size=$(find "$1" -mindepth 1 -maxdepth 1 -type f ! -name "$2" -printf '%s\n' | head -n 1)
+    echo "${size:-0}"
+}
+
 # start_slow_copy [OLD]: starts copying 16 MiB one byte per chunk from src
 # to out/dst, so that the copy takes far longer than the test; out/dst is
 # first made with the text OLD if given. Waits until the copy is under way
@@ -503,6 +511,143 @@ fewer_under_valgrind() {
     [ $still_there = yes ] ||
         broke "06-shm-filecopy, bad input: shm_copy_reader removes no IPC object: the segment is not its own"
     expect_files . '' "06-shm-filecopy, bad input: shm_copy_reader refused at its start does not create DST"
+}
+
+# ---------------------------------------------------------------- hostile users, crashes, memory
+
+# segment_size_copy CHUNK: copies src to dst with shm_copy -b CHUNK, run from
+# a folder of its own beside a stand-in shm_copy_reader that records the size
+# of the segment it is given (in $BATS_TEST_TMPDIR/segment) and then execs the
+# real reader. The programs themselves, not valgrind's wrappers: this is about sizes.
+segment_size_copy() {
+    local bin=${IPC_LABS_BIN:-$REPO}/06-shm-filecopy spy=$BATS_TEST_TMPDIR/spy
+    mkdir -p "$spy"
+    cp "$bin/shm_copy" "$spy/shm_copy"
+    cat > "$spy/shm_copy_reader" <<SPY
+#!/bin/sh
+awk -v id="\$1" 'NR > 1 && \$2 == id { print \$4 }' /proc/sysvipc/shm > "$BATS_TEST_TMPDIR/segment"
+exec "$bin/shm_copy_reader" "\$@"
+SPY
+    chmod +x "$spy/shm_copy_reader"
+    : > "$BATS_TEST_TMPDIR/segment"
+    run --separate-stderr bounded "$spy/shm_copy" -b "$1" src dst
+}
+
+@test "06-shm-filecopy: the segment follows the file's size, not CHUNK, and CHUNK has a cap" {
+    # contract: 06-shm-filecopy, the copy; 06-shm-filecopy, bad input
+    head -c 5000 /dev/urandom > src
+    # 1 MiB must be accepted; 512 MiB may be over the cap (wrong usage), but
+    # if accepted, a 5000-byte file still gets a small segment.
+    for chunk in 1048576 536870912; do
+        segment_size_copy "$chunk"
+        if [ "$status" -eq 2 ] && [ "$chunk" -gt 1048576 ]; then
+            expect_usage shm_copy
+            continue
+        fi
+        expect_status 0 "06-shm-filecopy, the copy: shm_copy -b $chunk copies a 5000-byte file"
+        cmp -s src dst || broke "06-shm-filecopy, the copy: shm_copy -b $chunk copies the file exactly"
+        size=$(cat "$BATS_TEST_TMPDIR/segment")
+        [ -n "$size" ] && [ "$size" -le $((2 * 5000 + 65536)) ] ||
+            broke "06-shm-filecopy, the copy: memory follows the file: with -b $chunk a 5000-byte file gets a segment of at most 2 x 5000 + 65536 bytes (it got ${size:-none})"
+    done
+    # 10^17 bytes fit no machine's memory: over any cap.
+    run --separate-stderr bounded shm_copy -b 100000000000000000 src dst2
+    expect_usage shm_copy
+}
+
+@test "06-shm-filecopy: another user's queue or segment at shm_copy's keys is refused, naming its owner, touching nothing" {
+    # contract: 06-shm-filecopy, objects another user made; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    echo 'secret data' > src
+    chmod 600 src
+    for case in "q l 0666" "m s 0666" "q l 0600" "m s 0000"; do
+        set -- $case
+        id=$(squat "$1" "$2" "$3") || broke "the test could not squat a key as uid $OTHER_UID"
+        run --separate-stderr bounded shm_copy src dst
+        left=$(work_ipc_objects)
+        messages=$(awk -v id="$id" 'NR > 1 && $2 == id { print $5 }' /proc/sysvipc/msg)
+        ipcrm "-$1" "$id"
+        expect_error "$OTHER_UID" "rules, 13 (objects another user made): shm_copy refuses an object of uid $OTHER_UID (kind $1, mode $3) at its key, exit 1, naming the owner"
+        [ "$(echo "$left" | awk '{print $2}')" = "$id" ] ||
+            broke "rules, 13 (objects another user made): the refused object is left as it was and shm_copy leaves nothing of its own (at the keys now: $left)"
+        [ "$1" = m ] || [ "$messages" = 0 ] ||
+            broke "rules, 13 (objects another user made): nothing is sent to a refused queue ($messages messages in it)"
+        [ ! -e dst ] || broke "rules, 13 (objects another user made): a refused copy writes no DST"
+        [ -z "$output" ] || broke "rules, 13 (objects another user made): a refused start prints nothing on stdout"
+    done
+    expect_files . src "rules, 13 (objects another user made): a refused copy leaves no temporary file"
+}
+
+@test "06-shm-filecopy: after shm_copy is killed by SIGKILL, the next one says what is left and the command that removes it" {
+    # contract: 06-shm-filecopy, faults and signals; rules, 14 (stale objects)
+    start_slow_copy
+    kill -KILL "$WRITER"
+    finish "$COPY"
+    wait_until -p '' eval "! kill -0 $READER 2>/dev/null"
+    rm -rf out
+    left=$(work_ipc_objects)
+    echo data > src2
+    run --separate-stderr bounded shm_copy src2 dst2
+    expect_status 1 "rules, 14 (stale objects): shm_copy that finds a killed run's objects exits 1"
+    command=$(grep -oE 'ipcrm( +-[qms] +[0-9]+)+' <<<"$stderr" | head -n 1)
+    worked=yes
+    [ -z "$command" ] || $command || worked=no
+    still=$(work_ipc_objects)
+    # The killed run's leftovers are this test's to remove, whatever happens.
+    [ -z "$still" ] || remove_ipc_objects <<<"$still" || true
+    [ -n "$command" ] ||
+        broke "rules, 14 (stale objects): the message gives the exact ipcrm command that removes what is left ($left)"
+    [ $worked = yes ] || broke "rules, 14 (stale objects): the command it gives ($command) works"
+    [ -z "$still" ] ||
+        broke "rules, 14 (stale objects): the command it gives ($command) removes everything the killed run left ($left; still there: $still)"
+    run --separate-stderr bounded shm_copy src2 dst2
+    expect_status 0 "rules, 14 (stale objects): once the leftovers are removed, shm_copy copies again"
+}
+
+@test "06-shm-filecopy: shm_copy_reader refuses a queue another user made at its key, naming its owner" {
+    # contract: 06-shm-filecopy, objects another user made; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    # The other user's queue at the reader's key: in a folder of its own, where
+    # a stand-in for shm_copy_reader runs the real one (shm_copy makes its own
+    # queue exclusively, so only a reader run elsewhere can meet another's).
+    mkdir elsewhere
+    id=$(cd elsewhere && squat q l 0666) || broke "the test could not squat a key as uid $OTHER_UID"
+    local bin=${IPC_LABS_BIN:-$REPO}/06-shm-filecopy spy=$BATS_TEST_TMPDIR/spy
+    mkdir -p "$spy"
+    cp "$bin/shm_copy" "$spy/shm_copy"
+    printf '#!/bin/sh\ncd "%s" && exec "%s" "$@"\n' "$WORK/elsewhere" "$LAB_BIN/shm_copy_reader" \
+        > "$spy/shm_copy_reader"
+    chmod +x "$spy/shm_copy_reader"
+    echo 'secret data' > src
+    run --separate-stderr bounded "$spy/shm_copy" src "$WORK/dst"
+    messages=$(awk -v id="$id" 'NR > 1 && $2 == id { print $5 }' /proc/sysvipc/msg)
+    ipcrm -q "$id"
+    [ "$status" -ne 124 ] || broke "rules, 13 (objects another user made): shm_copy_reader refuses another user's queue at once, it must not wait on it"
+    expect_error "$OTHER_UID" "rules, 13 (objects another user made): shm_copy_reader refuses a queue of uid $OTHER_UID at its key, naming the owner, and shm_copy then exits 1"
+    [ "$messages" = 0 ] || broke "rules, 13 (objects another user made): nothing is taken from or sent to a refused queue ($messages messages in it)"
+    [ ! -e dst ] || broke "06-shm-filecopy, the destination: a failed copy writes no DST"
+    expect_files . "elsewhere
+src" "06-shm-filecopy, the destination: a failed copy leaves no temporary file"
+}
+
+@test "06-shm-filecopy: a second shm_copy in a folder where one is copying is refused; the first goes on" {
+    # contract: 06-shm-filecopy, objects another user made; rules, 14 (stale objects)
+    start_slow_copy
+    before=$(work_ipc_objects)
+    echo data > src2
+    run --separate-stderr bounded shm_copy src2 dst2
+    expect_status 1 "06-shm-filecopy, objects another user made: a second shm_copy in a folder where one is copying is refused, exit 1"
+    [ -n "$stderr" ] || broke "06-shm-filecopy, objects another user made: the second shm_copy says on stderr why it is refused"
+    [ ! -e dst2 ] || broke "06-shm-filecopy, objects another user made: the refused copy writes no DST"
+    [ "$(work_ipc_objects)" = "$before" ] ||
+        broke "06-shm-filecopy, objects another user made: the refused copy leaves the first one's objects as they were (before: $before; now: $(work_ipc_objects))"
+    copied=$(partial_size out dst)
+    wait_until eval '[ "$(partial_size out dst)" -gt "$copied" ]' ||
+        broke "06-shm-filecopy, objects another user made: the first copy goes on after the second is refused"
+    kill -TERM "$WRITER"
+    expect_copy_abandoned 143 "rules, 8 (signals): the first copy, stopped by SIGTERM, ends with status 143"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

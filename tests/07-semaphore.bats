@@ -7,8 +7,20 @@
 
 load test_helper
 
-setup()    { lab_setup 07-semaphore; }
-teardown() { lab_teardown; }
+setup()    { lab_setup 07-semaphore; SQUATTED=(); }
+teardown() {
+    cd "$WORK" 2>/dev/null || true
+    # What a test that failed half way leaves: workers of a killed
+    # sem_counter still running, a small disk still mounted.
+    [ -z "${STRAY_WORKERS:-}" ] || kill -KILL $STRAY_WORKERS 2>/dev/null || true
+    [ -z "${MOUNTED:-}" ] || umount "$MOUNTED" 2>/dev/null || true
+    # The objects a test made as another user, which it removes itself.
+    local object
+    for object in "${SQUATTED[@]}"; do
+        ipcrm -$object 2>/dev/null || true
+    done
+    lab_teardown
+}
 
 MIB=1048576
 
@@ -514,12 +526,8 @@ start_side() {
     ended consumer "$SECOND"
     expect_status 1 "07-semaphore, partners that fail or die: when the producer is killed, the consumer notices and exits 1 (never 0)"
     no_objects_left "07-semaphore, partners that fail or die: when the producer is killed, the consumer removes both objects"
-    size=$(stat -c %s out.bin 2>/dev/null) ||
-        broke "07-semaphore, outfile: OUTFILE is opened at the start and holds, after a failure, the bytes that arrived"
-    [ "$size" -lt $((20 * MIB)) ] && cmp -s -n "$size" in.bin out.bin ||
-        broke "07-semaphore, outfile: after a failure OUTFILE holds a beginning of FILE ($size bytes), never anything else"
-    [ "$(ls)" = "$(printf 'in.bin\nout.bin')" ] ||
-        broke "07-semaphore, outfile: no other file is written (found: $(ls | tr '\n' ' '))"
+    [ "$(ls -A)" = in.bin ] ||
+        broke "07-semaphore, outfile: after a failure there is no OUTFILE that was not there before, and no temporary file (found: $(ls -A | tr '\n' ' '))"
 }
 
 # signal_alone SIDE SIGNAL: SIDE (producer or consumer), waiting for its
@@ -641,6 +649,279 @@ signal_second() {
     [ ! -e a ] && [ ! -e b ] && [ ! -e -x ] ||
         broke "07-semaphore, bad input: wrong usage writes no OUTFILE"
     no_objects_left "07-semaphore, bad input: wrong usage creates no IPC object"
+}
+
+# ------------------------------------------- hostile users, safe destinations
+
+# sysvipc_line KIND ID: the object's line in /proc/sysvipc (owner, mode, times,
+# last PIDs): equal before and after a run, the run has not touched it.
+sysvipc_line() {
+    local file
+    case $1 in
+        m) file=/proc/sysvipc/shm ;;
+        s) file=/proc/sysvipc/sem ;;
+    esac
+    awk -v id="$2" 'NR > 1 && $2 == id' "$file"
+}
+
+# untouched KIND ID BEFORE WHO: the object is still there, as BEFORE showed it.
+untouched() {
+    [ "$(sysvipc_line "$1" "$2")" = "$3" ] ||
+        broke "rules, 13 (objects another user made): $4 refuses another user's object touching nothing: no semop, no SETALL, no shmat, no IPC_RMID (before: $3; after: $(sysvipc_line "$1" "$2"))"
+}
+
+@test "07-semaphore: a semaphore set another user made at the pair's key is refused, untouched, naming its owner" {
+    # contract: 07-semaphore, exchange; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    printf 'the password is swordfish\n' > secret.txt
+    printf 'old copy\n' > out.txt
+    cp out.txt "$BATS_TEST_TMPDIR/old.txt"
+    # The attacker's trap: the set at the pair's key, open to all (0666),
+    # never initialised; then one only its owner may read (0600).
+    for mode in 0666 0600; do
+        semid=$(squat s s "$mode" 5)
+        SQUATTED+=("s $semid")
+        before=$(sysvipc_line s "$semid")
+        run --separate-stderr bounded sem_producer secret.txt
+        expect_error "$OTHER_UID" "rules, 13 (objects another user made): a set of uid $OTHER_UID, mode $mode, is refused: exit 1, a message that names its owner"
+        untouched s "$semid" "$before" sem_producer
+        run --separate-stderr bounded sem_consumer out.txt
+        expect_error "$OTHER_UID" "rules, 13 (objects another user made): a set of uid $OTHER_UID, mode $mode, is refused: exit 1, a message that names its owner"
+        untouched s "$semid" "$before" sem_consumer
+        cmp -s out.txt "$BATS_TEST_TMPDIR/old.txt" && [ "$(ls -A)" = "$(printf 'out.txt\nsecret.txt')" ] ||
+            broke "rules, 13 (objects another user made): a refusal writes nothing: OUTFILE stays as it was, no other file (found: $(ls -A | tr '\n' ' '))"
+        left=$(work_ipc_objects | grep -v "^s $semid " || true)
+        ipcrm -s "$semid"; SQUATTED=()
+        [ -z "$left" ] ||
+            broke "rules, 13 (objects another user made): a refused pair makes no object of its own either (left: $left)"
+    done
+}
+
+@test "07-semaphore: a set that the user may not even read is refused naming its owner (run as a second user)" {
+    # contract: 07-semaphore, exchange; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    printf 'data\n' > in.txt
+    # Root may read any object (CAP_IPC_OWNER); an ordinary user may not read
+    # a 0600 set of someone else's: the program must still name its owner.
+    third=$((OTHER_UID + 1))
+    # squat as that third user (test_helper's squat acts as the second).
+    [ -x "$BATS_FILE_TMPDIR/squat" ] || cc -std=c17 -o "$BATS_FILE_TMPDIR/squat" "$REPO/tests/squat.c"
+    chmod 755 "$BATS_FILE_TMPDIR" "$BATS_FILE_TMPDIR/squat"
+    semid=$(setpriv --reuid="$third" --regid="$third" --clear-groups -- "$BATS_FILE_TMPDIR/squat" s s 0600 5)
+    SQUATTED+=("s $semid")
+    before=$(sysvipc_line s "$semid")
+    # The program itself, not a valgrind wrapper (whose logs that user may not write),
+    # copied where that user can run it (the graders build into a private folder).
+    cp "${IPC_LABS_BIN:-$REPO}/07-semaphore/sem_producer" "$BATS_FILE_TMPDIR/"
+    run --separate-stderr as_other_user timeout -k 5 "$LAB_TIMEOUT" \
+        "$BATS_FILE_TMPDIR/sem_producer" in.txt
+    expect_error "$third" "rules, 13 (objects another user made): a set of uid $third that we may not read is refused: exit 1, a message that names its owner"
+    untouched s "$semid" "$before" sem_producer
+    ipcrm -s "$semid"; SQUATTED=()
+}
+
+@test "07-semaphore: a segment another user made at the pair's key is refused, naming its owner; the pair's set goes" {
+    # contract: 07-semaphore, exchange; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    printf 'old copy\n' > out.txt
+    cp out.txt "$BATS_TEST_TMPDIR/old.txt"
+    shmid=$(squat m m 0666 $MIB)
+    SQUATTED+=("m $shmid")
+    before=$(sysvipc_line m "$shmid")
+    run --separate-stderr bounded sem_consumer out.txt
+    expect_error "$OTHER_UID" "rules, 13 (objects another user made): a segment of uid $OTHER_UID at the pair's key is refused: exit 1, a message that names its owner"
+    untouched m "$shmid" "$before" sem_consumer
+    cmp -s out.txt "$BATS_TEST_TMPDIR/old.txt" && [ "$(ls -A)" = out.txt ] ||
+        broke "rules, 13 (objects another user made): a refusal writes nothing: OUTFILE stays as it was, no other file (found: $(ls -A | tr '\n' ' '))"
+    left=$(work_ipc_objects | grep -v "^m $shmid " || true)
+    ipcrm -m "$shmid"; SQUATTED=()
+    [ -z "$left" ] ||
+        broke "07-semaphore, exchange: a side that refuses removes what it made itself (left: $left)"
+}
+
+@test "07-semaphore: FILE and OUTFILE the same file (one name, a hard link, a symlink) are refused, the file untouched" {
+    # contract: 07-semaphore, bad input; 07-semaphore, outfile
+    checks_cleanup
+    head -c 300000 /dev/urandom > "$BATS_TEST_TMPDIR/data.bin"
+    # first side, its operand; second side, its operand; how the file is named
+    for case in "consumer f producer f one-name" "producer f consumer g hard-link" \
+                "consumer link producer f symlink-out" "producer link consumer f symlink-in"; do
+        set -- $case
+        enter_folder "$5"
+        cp "$BATS_TEST_TMPDIR/data.bin" f
+        case $5 in
+            hard-link) ln f g ;;
+            symlink-*) ln -s f link ;;
+        esac
+        files_before=$(ls -A)
+        start_side_on "$1" "$2"
+        first=$BG_PID
+        waits "$1" "$first" "for its partner"
+        run --separate-stderr bounded "sem_$3" "$4"
+        [ "$status" -ne 0 ] ||
+            broke "07-semaphore, bad input: sem_producer FILE and sem_consumer OUTFILE on the same file ($5) are refused: the $3 exits non-zero"
+        ended "$1" "$first"
+        [ "$status" -ne 0 ] ||
+            broke "07-semaphore, bad input: sem_producer FILE and sem_consumer OUTFILE on the same file ($5) are refused: the $1 exits non-zero"
+        cmp -s f "$BATS_TEST_TMPDIR/data.bin" ||
+            broke "07-semaphore, bad input: the same file as FILE and OUTFILE ($5) is refused before anything is written: the file is as it was"
+        [ "$(ls -A)" = "$files_before" ] && { [ "$5" != symlink-in ] && [ "$5" != symlink-out ] || [ -L link ]; } ||
+            broke "07-semaphore, outfile: a refusal leaves no temporary file and replaces no link (before: $files_before; after: $(ls -A | tr '\n' ' '))"
+        no_objects_left "07-semaphore, bad input: a refused pair removes its objects ($5)"
+        leave_folder
+    done
+}
+
+# start_side_on producer|consumer NAME: starts that side on the file NAME.
+start_side_on() {
+    start_bg "$1" "sem_$1" "$2"
+}
+
+@test "07-semaphore: an OUTFILE on a full disk is left as it was, and no temporary file is left" {
+    # contract: 07-semaphore, outfile; rules, 11 (destinations)
+    checks_cleanup
+    mkdir disk
+    mount -t tmpfs -o size=64k tmpfs disk 2>/dev/null ||
+        skip "a full-disk test mounts a 64 KiB tmpfs, which needs root (mount failed)"
+    MOUNTED=$WORK/disk
+    head -c 10000 /dev/urandom > disk/out.bin
+    cp disk/out.bin old.bin
+    head -c 300000 /dev/urandom > in.bin
+    for outfile in disk/out.bin disk/new.bin; do
+        start_bg consumer sem_consumer "$outfile"
+        consumer=$BG_PID
+        waits consumer "$consumer" "for a producer"
+        run --separate-stderr bounded sem_producer in.bin
+        expect_status 1 "07-semaphore, partners that fail or die: when the consumer cannot write ($outfile, a full disk), the producer exits 1"
+        ended consumer "$consumer"
+        expect_error "$outfile" "07-semaphore, partners that fail or die: a consumer that cannot write exits 1 with a message that names OUTFILE"
+        cmp -s old.bin disk/out.bin ||
+            broke "07-semaphore, outfile: a transfer that fails on a full disk leaves an old OUTFILE as it was (it has $(stat -c %s disk/out.bin) bytes, not 10000)"
+        [ "$(ls -A disk)" = out.bin ] ||
+            broke "07-semaphore, outfile: a failed transfer leaves no temporary file and no new OUTFILE (found in disk/: $(ls -A disk | tr '\n' ' '))"
+        no_objects_left "07-semaphore, partners that fail or die: when the consumer fails, both objects are removed"
+    done
+    umount disk
+    MOUNTED=
+}
+
+@test "07-semaphore: an OUTFILE stays as it was when the consumer is stopped, refused, or loses its producer" {
+    # contract: 07-semaphore, outfile; rules, 11 (destinations)
+    printf 'old copy\n' > out.bin
+    cp out.bin "$BATS_TEST_TMPDIR/old.bin"
+    is_old() {
+        cmp -s "$1" "$BATS_TEST_TMPDIR/old.bin" ||
+            broke "07-semaphore, outfile: $2: OUTFILE stays as it was until all has arrived (it is written under a temporary name, renamed at the end)"
+    }
+    # Stopped by Ctrl-C while it waits alone.
+    start_bg consumer sem_consumer out.bin
+    waits consumer "$BG_PID" "for a producer"
+    kill -INT "$(program_pid "$BG_PID")"
+    ended consumer "$BG_PID"
+    expect_status 130 "rules, 8 (signals): a consumer stopped by SIGINT while it waits alone ends with status 130"
+    is_old out.bin "a consumer stopped while it waits"
+    # Refused: the buffer here already has a consumer (the transfer is held).
+    cp out.bin out2.bin
+    stalled_transfer producer consumer
+    run --separate-stderr bounded sem_consumer out2.bin
+    expect_status 1 "07-semaphore, exchange: a second consumer in the same folder is refused with exit 1"
+    is_old out2.bin "a consumer refused because the buffer already has one"
+    # The producer killed mid-transfer.
+    kill -KILL "$FIRST_PID"
+    ended consumer "$SECOND"
+    expect_status 1 "07-semaphore, partners that fail or die: when the producer is killed, the consumer exits 1"
+    is_old out.bin "a consumer whose producer was killed"
+    [ "$(ls -A)" = "$(printf 'in.bin\nout.bin\nout2.bin')" ] ||
+        broke "07-semaphore, outfile: no temporary file is left (found: $(ls -A | tr '\n' ' '))"
+}
+
+@test "07-semaphore: OUTFILE appears complete, replacing the old one, with no temporary left" {
+    # contract: 07-semaphore, outfile; rules, 11 (destinations)
+    head -c 100000 /dev/urandom > out.bin
+    chmod 640 out.bin
+    head -c 300000 /dev/urandom > in.bin
+    start_bg consumer sem_consumer out.bin
+    consumer=$BG_PID
+    run --separate-stderr bounded sem_producer in.bin
+    expect_status 0 "07-semaphore, exchange: the producer exits 0"
+    ended consumer "$consumer"
+    expect_status 0 "07-semaphore, exchange: the consumer exits 0"
+    same_file in.bin out.bin "07-semaphore, outfile: OUTFILE holds exactly what was sent"
+    [ "$(ls -A)" = "$(printf 'in.bin\nout.bin')" ] ||
+        broke "07-semaphore, outfile: after a transfer the folder holds OUTFILE and no temporary file (found: $(ls -A | tr '\n' ' '))"
+    [ "$(stat -c %a out.bin)" = 640 ] ||
+        broke "07-semaphore, outfile: an OUTFILE that is replaced keeps its permissions (640, now $(stat -c %a out.bin))"
+}
+
+# counter_sets PID...: the private semaphore sets whose semaphores were last
+# used by one of PIDs (sem_counter and its workers).
+counter_sets() {
+    local kind id rest pid
+    ipc_objects | awk '$1 == "s" && $3 == "0x00000000"' | while read -r kind id rest; do
+        for pid in $(object_pids s "$id"); do
+            [[ " $* " == *" $pid "* ]] && { echo "$id"; break; }
+        done
+    done
+}
+
+set_exists() {
+    awk -v id="$1" 'NR > 1 && $2 == id { found = 1 } END { exit !found }' /proc/sysvipc/sem
+}
+
+@test "07-semaphore: sem_counter killed by SIGKILL: its workers end and its semaphore set goes" {
+    # contract: 07-semaphore, sem_counter; 07-semaphore, cleanup and signals
+    for lock in "" --no-lock; do
+        start_bg counter sem_counter -p 4 -n 1000000000 $lock
+        counter=$BG_PID
+        pid=$(program_pid "$counter")
+        wait_until has_children "$pid" ||
+            broke "07-semaphore, sem_counter: the workers are child processes of sem_counter (fork)"
+        workers=$(children "$pid")
+        STRAY_WORKERS=$workers
+        wait_until eval 'sets=$(counter_sets "$pid" $workers); [ -n "$sets" ]' ||
+            broke "07-semaphore, sem_counter: the lock is a System V semaphore set"
+        kill -KILL "$pid"
+        wait_bg "$counter" || true
+        for worker in $workers; do
+            wait_until -p '' gone "$worker" || {
+                kill -KILL $workers
+                for id in $sets; do ipcrm -s "$id" 2>/dev/null || true; done
+                broke "07-semaphore, sem_counter: when sem_counter is killed (SIGKILL), its workers end too (worker $worker still runs${lock:+, $lock})"
+            }
+        done
+        for id in $sets; do
+            wait_until -p '' eval '! set_exists "$id"' || {
+                ipcrm -s "$id"
+                broke "07-semaphore, sem_counter: nothing of a killed sem_counter survives it: its semaphore set $id is still there${lock:+ ($lock)}"
+            }
+        done
+        STRAY_WORKERS=
+    done
+}
+
+@test "07-semaphore: a set left without its segment by a crash: the message names the command that removes it" {
+    # contract: 07-semaphore, exchange; rules, 14 (stale objects)
+    big_input
+    start_bg producer sem_producer in.bin
+    waits producer "$BG_PID" "for a consumer"
+    kill -KILL "$(program_pid "$BG_PID")"
+    wait_bg "$BG_PID" || true
+    read -r semid key < <(work_ipc_objects | awk '$1 == "s" { print $2, $3 }')
+    shmid=$(work_ipc_objects | awk '$1 == "m" { print $2 }')
+    [ -n "$semid" ] && [ -n "$shmid" ] ||
+        broke "07-semaphore, exchange: a producer waiting alone has made a set and a segment (found: $(work_ipc_objects))"
+    ipcrm -m "$shmid"
+    for side in consumer producer; do
+        run --separate-stderr bounded "sem_$side" "$([ $side = consumer ] && echo out.bin || echo in.bin)"
+        expect_status 1 "rules, 14 (stale objects): a $side that finds a set without its segment exits 1"
+        grep -Eq "ipcrm (-s $semid|-S $key)\b|make clean-ipc" <<<"$stderr" ||
+            broke "rules, 14 (stale objects): the message says the exact command that removes what is left (ipcrm -s $semid, or make clean-ipc)"
+    done
+    ipcrm -s "$semid"
+    [ ! -e out.bin ] || broke "07-semaphore, outfile: a refused consumer writes no OUTFILE"
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).

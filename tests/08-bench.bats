@@ -6,7 +6,11 @@
 load test_helper
 
 setup()    { lab_setup 08-bench; }
-teardown() { lab_teardown; }
+# A test that mounted a small file system (full/) and failed half way leaves it to us.
+teardown() {
+    ! mountpoint -q "$WORK/full" 2>/dev/null || umount "$WORK/full"
+    lab_teardown
+}
 
 MECHANISMS=(pipe fifo msgqueue shm_sem shm_signal shm_spin socketpair memcpy)
 SIZES=(64 4096 65536 1048576)   # the throughput columns, then median and p99
@@ -313,6 +317,141 @@ kill_child() {
         [ -n "$stderr" ] ||
             broke "08-bench, objects, cleanup and signals: when the child dies ($mechanism), ipc_bench says so on stderr"
         no_objects_left "08-bench, objects, cleanup and signals: when the child dies ($mechanism), ipc_bench removes the objects"
+    done
+}
+
+# fake_gnuplot: puts on PATH a "gnuplot" that records the script it is given
+# in $BATS_TEST_TMPDIR/script (and draws nothing), before the real one if any.
+fake_gnuplot() {
+    mkdir -p "$BATS_TEST_TMPDIR/fake"
+    printf '#!/bin/sh\ncat > "%s/script"\n' "$BATS_TEST_TMPDIR" > "$BATS_TEST_TMPDIR/fake/gnuplot"
+    chmod +x "$BATS_TEST_TMPDIR/fake/gnuplot"
+    PATH=$BATS_TEST_TMPDIR/fake:$PATH
+}
+
+@test "08-bench: -o and -p names cannot put lines or commands of the caller's into the gnuplot script" {
+    # contract: 08-bench, options
+    fake_gnuplot
+    # A newline: refused as wrong usage, or kept inside the name.
+    for option in -p -o; do
+        rm -f "$BATS_TEST_TMPDIR/script"
+        run --separate-stderr bounded ipc_bench -q -m memcpy "$option" $'x\n!touch pwned\nset output "y"'
+        if [ "$status" -eq 2 ]; then
+            expect_usage ipc_bench
+        else
+            expect_status 0 "08-bench, options: ipc_bench $option NAME with a newline is wrong usage or works"
+            ! grep -qxE '!touch pwned|set output "y"' "$BATS_TEST_TMPDIR/script" ||
+                broke "08-bench, options: a newline in the $option name must not start a line of the gnuplot script ($(cat "$BATS_TEST_TMPDIR/script"))"
+        fi
+    done
+    [ ! -e pwned ] || broke "08-bench, options: a name never runs a command"
+    # gnuplot's pipes: a name that starts with | (set output) or < (plot).
+    run --separate-stderr bounded ipc_bench -q -m memcpy -p '|touch pwned' -o '<touch pwned'
+    expect_status 0 "08-bench, options: names starting with | or < are file names: the run works"
+    [ -f '<touch pwned' ] || broke "08-bench, options: -o '<touch pwned' writes the CSV file of that name"
+    ! grep -qE "['\"][[:space:]]*[|<]" "$BATS_TEST_TMPDIR/script" ||
+        broke "08-bench, options: a name given to gnuplot never starts with | or < (gnuplot would run it as a command): $(grep -E "['\"][[:space:]]*[|<]" "$BATS_TEST_TMPDIR/script")"
+}
+
+@test "08-bench: a CSV that cannot be written whole (a full disk) leaves the old one as it was, and no temporary file" {
+    # contract: 08-bench, output; rules, 11 (destinations)
+    mkdir full
+    mount -t tmpfs -o size=64k tmpfs full || skip "mounting a small tmpfs needs root (mount failed)"
+    echo 'old figures' > full/out.csv
+    head -c 1M /dev/zero > full/filler 2>/dev/null || true    # the disk is full now
+    run --separate-stderr bounded ipc_bench $(quick) -m memcpy -o full/out.csv
+    old=$(cat full/out.csv)
+    files=$(ls -A full)
+    umount full
+    expect_error out.csv "rules, 11 (destinations): a CSV that cannot be written (a full disk) is a failed call: exit 1, naming the file"
+    [ "$old" = 'old figures' ] ||
+        broke "rules, 11 (destinations): a CSV that cannot be written whole leaves the old one as it was (it holds now: $old)"
+    [ "$files" = "$(printf 'filler\nout.csv')" ] ||
+        broke "rules, 11 (destinations): a failed CSV leaves no temporary file ($(echo $files))"
+}
+
+@test "08-bench: a chart that gnuplot cannot finish leaves the old PNG as it was, and no temporary file" {
+    # contract: 08-bench, output; rules, 11 (destinations)
+    # A gnuplot that writes part of its output file, then fails.
+    mkdir -p "$BATS_TEST_TMPDIR/fake"
+    cat > "$BATS_TEST_TMPDIR/fake/gnuplot" <<'GNUPLOT'
+#!/bin/sh
+output=$(sed -n "s/^set output '\(.*\)'$/\1/p")
+echo partial > "$output"
+exit 1
+GNUPLOT
+    chmod +x "$BATS_TEST_TMPDIR/fake/gnuplot"
+    PATH=$BATS_TEST_TMPDIR/fake:$PATH
+    echo 'old chart' > chart.png
+    run --separate-stderr bounded ipc_bench $(quick) -m memcpy -o out.csv -p chart.png
+    expect_status 1 "08-bench, exit statuses: ipc_bench whose gnuplot fails exits 1"
+    [ "$(cat chart.png)" = 'old chart' ] ||
+        broke "rules, 11 (destinations): a chart gnuplot could not finish leaves the old PNG as it was (it holds now: $(cat chart.png))"
+    [ "$(ls -A | grep -v '^out.csv$')" = chart.png ] ||
+        broke "rules, 11 (destinations): a failed chart leaves no temporary file ($(ls -A))"
+}
+
+@test "08-bench: another user's queue, segment, semaphore set or FIFO in its place is refused, naming its owner" {
+    # contract: 08-bench, objects another user made; rules, 13 (objects another user made)
+    needs_other_user
+    shared_folder
+    for case in "msgqueue q q" "shm_spin m m" "shm_sem s s"; do
+        set -- $case
+        id=$(squat "$2" "$3" 0666) || broke "the test could not squat a key as uid $OTHER_UID"
+        run --separate-stderr bounded ipc_bench -q -m "$1" -o out.csv
+        left=$(work_ipc_objects)
+        messages=$(awk -v id="$id" 'NR > 1 && $2 == id { print $5 }' /proc/sysvipc/msg)
+        ipcrm "-$2" "$id"
+        expect_error "$OTHER_UID" "rules, 13 (objects another user made): ipc_bench -m $1 refuses an object of uid $OTHER_UID at its key, exit 1, naming the owner"
+        [ "$(echo "$left" | awk '{print $2}')" = "$id" ] ||
+            broke "rules, 13 (objects another user made): the refused object is left as it was and ipc_bench leaves nothing of its own (at the keys now: $left)"
+        [ "$2" != q ] || [ "$messages" = 0 ] ||
+            broke "rules, 13 (objects another user made): nothing is sent to a refused queue ($messages messages in it)"
+        [ ! -e out.csv ] || broke "08-bench, objects another user made: a refused run writes no CSV"
+    done
+    for name in ipc_bench.to_child ipc_bench.to_parent; do
+        as_other_user mkfifo -m 666 "$name"
+        run --separate-stderr bounded ipc_bench -q -m fifo -o out.csv
+        owner=$(stat -c %u "$name" 2>/dev/null)
+        as_other_user rm -f "$name"
+        expect_error "$OTHER_UID" "rules, 13 (objects another user made): ipc_bench refuses a FIFO $name of uid $OTHER_UID, exit 1, naming the owner"
+        [ "$owner" = "$OTHER_UID" ] || broke "rules, 13 (objects another user made): the refused FIFO $name is left as it was"
+        [ -z "$(find . -type p)" ] || broke "rules, 6 (cleanup): a refused run removes the FIFO it made itself"
+    done
+}
+
+@test "08-bench: after ipc_bench is killed by SIGKILL, the next run names what is left and the command that removes it" {
+    # contract: 08-bench, objects another user made; rules, 14 (stale objects)
+    for mechanism in msgqueue shm_sem; do
+        start_bg "bench-$mechanism" ipc_bench -r 100 -m "$mechanism"
+        program=$(program_pid "$BG_PID")
+        wait_until eval '[ -n "$(work_ipc_objects)" ]'
+        # A child: the first test has begun, its objects are all made.
+        wait_until eval '[ -n "$(cat /proc/$program/task/$program/children 2>/dev/null)" ]'
+        kill -KILL "$program"
+        wait_bg "$BG_PID" || true
+        left=$(work_ipc_objects)
+        # Each run names one leftover and its command; after them all, it works.
+        for try in 1 2 3; do
+            run --separate-stderr bounded ipc_bench $(quick) -m "$mechanism" -o out.csv
+            [ "$status" -ne 0 ] && [ -n "$left" ] || break
+            expect_status 1 "rules, 14 (stale objects): ipc_bench that finds a killed run's objects exits 1"
+            [ ! -e out.csv ] || broke "08-bench, objects another user made: a refused run writes no CSV"
+            command=$(grep -oE 'ipcrm +-[qms] +[0-9]+' <<<"$stderr" | head -n 1)
+            worked=yes
+            [ -z "$command" ] || $command || worked=no
+            if [ -z "$command" ] || [ $worked = no ]; then
+                # The killed run's leftovers are this test's to remove.
+                work_ipc_objects | remove_ipc_objects || true
+                broke "rules, 14 (stale objects): the message gives the exact ipcrm command that removes what the killed run left ($left; command given: ${command:-none})"
+            fi
+        done
+        still=$(work_ipc_objects)
+        [ -z "$still" ] || remove_ipc_objects <<<"$still" || true
+        expect_status 0 "rules, 14 (stale objects): once the leftovers are removed with the commands given, ipc_bench -m $mechanism works again"
+        [ -z "$still" ] ||
+            broke "rules, 14 (stale objects): the commands given remove everything the killed run left ($left; still there: $still)"
+        rm -f out.csv
     done
 }
 

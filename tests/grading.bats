@@ -92,9 +92,9 @@ fake_repo() {
     local dir=$1 lab
     mkdir -p "$dir/tests" "$dir/grading"
     cp "$REPO/Makefile" "$REPO/lab.mk" "$dir/"
-    cp "$REPO/tests/run" "$REPO/tests/test_helper.bash" "$dir/tests/"
+    cp "$REPO/tests/run" "$REPO/tests/test_helper.bash" "$REPO/tests/squat.c" "$dir/tests/"
     cp "$REPO/grading/grade" "$REPO/grading/grade-all" "$REPO/grading/score.awk" \
-        "$REPO/grading/classroom" "$dir/grading/"
+        "$REPO/grading/classroom" "$REPO/grading/two-users.c" "$dir/grading/"
     for lab in 98-fake 97-broken 96-slow 95-wait 94-spy; do
         mkdir "$dir/$lab"
         echo 'include ../lab.mk' >"$dir/$lab/Makefile"
@@ -154,7 +154,9 @@ load test_helper
 setup()    { lab_setup 94-spy; }
 teardown() { lab_teardown; }
 TEST "94-spy: reports what it sees" {
-    echo "uid=\$(id -u) ipc=\$(readlink /proc/self/ns/ipc)"
+    echo "uid=\$(id -u) outside=\$(awk '\$1 == 0 { print \$2 }' /proc/self/uid_map) ipc=\$(readlink /proc/self/ns/ipc)"
+    setpriv --reuid=61234 --regid=61234 --clear-groups true && echo "it can act as the second user"
+    cat /etc/shadow >/dev/null && echo "it read /etc/shadow"
     cat "$BATS_TEST_TMPDIR/subs/bob/secret.txt" && echo "it read the other submission"
     cat "$(cd "$dir" && pwd)/grading/points" >/dev/null && echo "it read the kit"
     false
@@ -320,7 +322,7 @@ grade_all_root_only() {
         skip "make grade-all isolates only as root with unshare (CI runs this as root)"
 }
 
-@test "grading: make grade-all isolates each submission: another user, its own IPC namespace, the others and the kit hidden" {
+@test "grading: make grade-all isolates each submission: another user (root of its own user namespace, with a second user for the multi-user tests), its own IPC namespace, the others and the kit hidden" {
     grade_all_root_only
     fake_repo repo
     rm repo/tests/96-slow.bats repo/tests/95-wait.bats repo/tests/98-fake.bats repo/tests/97-broken.bats
@@ -333,7 +335,8 @@ grade_all_root_only() {
     assert_line --regexp '^\[[12]/2\] alice: 0/50 in [0-9]+s$'
     assert_line --regexp '^\[[12]/2\] bob: 0/50 in [0-9]+s$'
     output=$(cat subs/alice/grading-results/94-spy.tap)
-    [[ $output =~ uid=6200[01]\  ]] || fail "not run as an unprivileged user: $output"
+    [[ $output =~ uid=0\ outside=6200[01]\  ]] || fail "not run as root of a user namespace mapped to an unprivileged user: $output"
+    assert_output --partial 'it can act as the second user'
     refute_output --partial "bob's secret"
     refute_output --partial 'it read'
     refute_output --partial "ipc=$(readlink /proc/self/ns/ipc)"
@@ -521,7 +524,7 @@ grade_all_root_only() {
     for bats in "$REPO"/tests/[0-9][0-9]-*.bats; do
         lab=$(basename "$bats" .bats)
         [ -d "$REPO/$lab" ] || continue
-        grep -qF "setup-command: make -s grade LAB=$lab RESULTS=grading/results/$lab" expected.yml
+        grep -qF "setup-command: sudo make -s grade LAB=$lab RESULTS=grading/results/$lab" expected.yml
         assert_equal "$(grep -c "command: grading/classroom $lab " expected.yml)" 10
     done
     # Step ids: a letter first, then letters and digits; each one in the
