@@ -138,6 +138,59 @@ stop_counter() {
     # lab_teardown finds the IPC_PRIVATE segment if it is left.
 }
 
+# start_held_hello: starts shm_hello with its child stopped before the child
+# has written anything (tests/hold_fork.c); sets HELD_CHILD to the child's PID
+# once it is stopped and the parent waits.
+start_held_hello() {
+    local library held=$BATS_TEST_TMPDIR/child.pid
+    library=$(hold_fork_library) || return 1
+    start_bg hello env LD_PRELOAD="$library" HOLD_FORK_PIDFILE="$held" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" shm_hello
+    wait_until test -s "$held"
+    HELD_CHILD=$(cat "$held")
+    wait_until is_stopped "$HELD_CHILD"
+    wait_blocked "$BG_PID"
+}
+
+# segment_size_of PID: the size in bytes of the segment process PID created
+# (/proc/sysvipc/shm: key shmid perms size cpid ...).
+segment_size_of() {
+    awk -v pid="$1" 'NR > 1 && $5 == pid { print $4 }' /proc/sysvipc/shm
+}
+
+@test "05-shm: shm_hello's segment holds the whole greeting" {
+    # contract: 05-shm, programs
+    start_held_hello
+    local parent size
+    parent=$(program_pid "$BG_PID")
+    size=$(segment_size_of "$parent")
+    kill -CONT "$HELD_CHILD"
+    [ -n "$size" ] ||
+        broke "05-shm, programs: shm_hello makes its private segment before it forks (none found with creator PID $parent)"
+    [ "$size" -ge 13 ] ||
+        broke "05-shm, programs: shm_hello's segment holds the whole greeting, at least its 13 bytes (it has $size)"
+    wait_bg "$BG_PID" ||
+        broke "05-shm, programs: shm_hello exits 0 once it has printed the child's greeting"
+    [ "$(bg_out hello)" = 'Hello Parent!' ] ||
+        broke "05-shm, programs: shm_hello prints exactly one line on stdout, Hello Parent!"
+}
+
+@test "05-shm: shm_hello's parent waits for its child however long it takes, and a killed child makes it exit 1" {
+    # contract: 05-shm, programs; 05-shm, cleanup and signals
+    checks_cleanup
+    # A parent that sleeps instead of waiting prints before the child wrote.
+    start_held_hello
+    kill -KILL "$HELD_CHILD"
+    local status=0
+    wait_bg "$BG_PID" || status=$?
+    [ ! -s "$BATS_TEST_TMPDIR/hello.out" ] ||
+        broke "05-shm, programs: the parent waits for the child to end (waitpid, never a sleep); with its child stopped before writing, it printed '$(bg_out hello)'"
+    [ "$status" = 1 ] ||
+        broke "05-shm, cleanup and signals: when the child fails (here: killed), the parent says so on stderr and exits 1 (exit status $status)"
+    [ -n "$(bg_err hello)" ] ||
+        broke "05-shm, cleanup and signals: when the child fails (here: killed), the parent says so on stderr"
+}
+
 # ---------------------------------------------------------------- counter
 
 @test "05-shm: shm_show_counter with no counter running fails with exit 1, prints nothing on stdout, creates nothing" {

@@ -517,6 +517,24 @@ says_number() {
     grep -Eq "(^|[^0-9.])$1([^0-9]|\$)" <<<"$2"
 }
 
+# ---------------------------------------------------------------- a held child
+
+# hold_fork_library: builds tests/hold_fork.c once per test file and prints
+# the library's path. Started with LD_PRELOAD=that library and
+# HOLD_FORK_PIDFILE=FILE, a program's first child writes its PID into FILE
+# and stops (SIGSTOP) before it has done anything.
+hold_fork_library() {
+    local library=$BATS_FILE_TMPDIR/hold_fork.so
+    [ -f "$library" ] || cc -std=c17 -shared -fPIC -o "$library" "$REPO/tests/hold_fork.c" -ldl ||
+        return 1
+    echo "$library"
+}
+
+# is_stopped PID: whether process PID is stopped (state T).
+is_stopped() {
+    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
+}
+
 # ---------------------------------------------------------------- a second user
 
 # The other user of the multi-user tests: a uid no account uses.
