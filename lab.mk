@@ -13,6 +13,8 @@
 #   LDFLAGS   linker flags
 #   STRICT=1  turn every warning into an error
 #   OUT=DIR/  build into DIR/ instead of beside the sources (make sanitize)
+#   HANDOUT=1 build what students get: the lines between #ifdef SOLUTION and
+#             #else left out, the TODO stubs after #else in (grading/solution.awk)
 
 # main() at the start of a line, after its return type or alone ("int\nmain(").
 MAIN_PATTERN := ^(int[[:space:]]+)?main[[:space:]]*\(
@@ -24,6 +26,8 @@ HELPER_OBJECTS := $(addprefix $(OUT),$(HELPERS:.c=.o))
 CFLAGS   ?= -O2 -g
 # Warnings live apart from CFLAGS, so that overriding CFLAGS never drops them.
 WARNINGS := -std=c17 -Wall -Wextra -Wpedantic $(if $(STRICT),-Werror)
+# The solutions, unless HANDOUT=1.
+SOLUTION_FLAG := $(if $(HANDOUT),,-DSOLUTION)
 # -MMD -MP write a dependency file beside each binary: editing a header rebuilds its users.
 DEPFLAGS  = -MMD -MP -MF $@.d
 
@@ -32,13 +36,13 @@ all: $(BINARIES)
 
 $(OUT)%: %.c $(HELPER_OBJECTS)
 	$(if $(OUT),@mkdir -p $(OUT))
-	$(CC) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(HELPER_OBJECTS) $(LDLIBS)
+	$(CC) $(WARNINGS) $(SOLUTION_FLAG) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(HELPER_OBJECTS) $(LDLIBS)
 
 # Kept after the build (make deletes what only a pattern rule needed).
 .SECONDARY: $(HELPER_OBJECTS)
 $(OUT)%.o: %.c
 	$(if $(OUT),@mkdir -p $(OUT))
-	$(CC) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(CC) $(WARNINGS) $(SOLUTION_FLAG) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # An out-of-tree build keeps each source beside its binary, as in the lab's own
 # folder: a program may look beside itself for its source (popen_read) or its partner.

@@ -215,7 +215,7 @@ ended_early() {
         printf 'The background program "%s" ended (exit status %s) while the test waited for %s.\n' \
             "$name" "$status" "$2"
         [ "$status" != 124 ] || printf 'Status 124: it was still running at its time limit and was stopped.\n'
-        if grep -qi 'TODO' "$BATS_TEST_TMPDIR/$name.err" 2>/dev/null; then
+        if grep -qiE 'TODO|not written yet' "$BATS_TEST_TMPDIR/$name.err" 2>/dev/null; then
             printf 'It is not written yet: it printed a TODO message.\n'
         fi
         printf -- '-- its stderr --\n%s\n-- its stdout (first lines) --\n%s\n' \
