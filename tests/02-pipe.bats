@@ -41,10 +41,6 @@ fill_pipe() {
     dd if=/dev/zero of="$1" oflag=nonblock bs=1 count=8192 2>/dev/null || true
 }
 
-# state PID: the one-letter state of process PID (S asleep, R running, Z ended).
-state() {
-    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
-}
 
 # parent_and_child_asleep PID: PID and its child are both asleep in a system
 # call: the parent in waitpid, the child writing to a full pipe.
@@ -52,7 +48,7 @@ parent_and_child_asleep() {
     local child
     child=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
     child=${child%% *}
-    [ -n "$child" ] && [ "$(state "$1")" = S ] && [ "$(state "$child")" = S ]
+    [ -n "$child" ] && [ "$(process_state "$1")" = S ] && [ "$(process_state "$child")" = S ]
 }
 
 # line_drained FILE: FILE ends with pipe_fork's line.

@@ -61,7 +61,7 @@ settled() {
     local pid state
     has_ended "$1" && return 0
     pid=$(program_pid "$1" 2>/dev/null) || return 0
-    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+    state=$(process_state "$pid")
     [ -z "$state" ] || [ "$state" = S ] || [ "$state" = Z ]
 }
 
@@ -71,7 +71,7 @@ settled() {
 helper_waits() {
     local pid state
     pid=$(program_pid "$1" 2>/dev/null) || return 1
-    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+    state=$(process_state "$pid")
     [ "$state" = S ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != setpriv ]
 }
 

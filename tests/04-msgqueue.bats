@@ -955,7 +955,7 @@ waiting_or_ended() {
     has_ended "$1" && return 0
     local pid
     pid=$(program_pid "$1" 2>/dev/null) || return 0
-    [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" = S ] &&
+    [ "$(process_state "$pid")" = S ] &&
         { [ -z "${IPC_LABS_VALGRIND:-}" ] || [[ $(cat "/proc/$pid/comm" 2>/dev/null) == memcheck* ]]; }
 }
 

@@ -293,7 +293,7 @@ kill_child() {
     local children child state
     children=$(cat "/proc/$1/task/$1/children" 2>/dev/null) && [ -n "$children" ] || return 1
     child=${children%% *}
-    state=$(sed 's/.*) //' "/proc/$child/stat" 2>/dev/null | cut -d' ' -f1)
+    state=$(process_state "$child")
     [ -n "$state" ] && [ "$state" != Z ] || return 1
     kill -KILL "$child" 2>/dev/null
 }

@@ -182,12 +182,18 @@ wait_bg() {
     return "${BG_STATUS[$1]}"
 }
 
+# process_state PID: the one-letter state of process PID, from /proc/PID/stat
+# (S asleep, R running, T stopped, Z ended); nothing if there is no such process.
+process_state() {
+    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+}
+
 # has_ended PID: whether the program that start_bg started as PID has ended
 # (its timeout process is gone or a zombie). Its status stays for wait_bg.
 has_ended() {
     [ -n "${BG_STATUS[$1]:-}" ] && return 0
     local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+    state=$(process_state "$1")
     [ -z "$state" ] || [ "$state" = Z ]
 }
 
@@ -255,7 +261,7 @@ wait_blocked() {
     local pid state deadline=$((SECONDS + LAB_TIMEOUT))
     pid=$(program_pid "$1") || return 1
     while [ $SECONDS -le $deadline ]; do
-        state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+        state=$(process_state "$pid")
         if [ -z "$state" ] || [ "$state" = Z ]; then
             ended_early "$1" "it to wait (blocked in a system call)"
             return 1
@@ -532,7 +538,7 @@ hold_fork_library() {
 
 # is_stopped PID: whether process PID is stopped (state T).
 is_stopped() {
-    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
+    [ "$(process_state "$1")" = T ]
 }
 
 # ---------------------------------------------------------------- a second user
