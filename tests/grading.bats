@@ -92,7 +92,7 @@ fake_repo() {
     local dir=$1 lab
     mkdir -p "$dir/tests" "$dir/grading"
     cp "$REPO/Makefile" "$REPO/lab.mk" "$dir/"
-    cp "$REPO/tests/run" "$REPO/tests/test_helper.bash" "$REPO"/tests/*.c "$dir/tests/"
+    cp -r "$REPO/tests/run" "$REPO/tests/test_helper.bash" "$REPO/tests/lib" "$REPO"/tests/*.c "$dir/tests/"
     cp "$REPO/grading/grade" "$REPO/grading/grade-all" "$REPO/grading/score.awk" \
         "$REPO/grading/classroom" "$REPO/grading/two-users.c" "$dir/grading/"
     for lab in 98-fake 97-broken 96-slow 95-wait 94-spy; do
