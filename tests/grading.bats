@@ -90,8 +90,9 @@ listed() {
 # background jobs), 94-spy (a test that reports what a submission can see).
 fake_repo() {
     local dir=$1 lab
-    mkdir -p "$dir/tests" "$dir/grading"
+    mkdir -p "$dir/tests" "$dir/grading" "$dir/tools"
     cp "$REPO/Makefile" "$REPO/lab.mk" "$dir/"
+    cp "$REPO/tools/ftok-key" "$dir/tools/"
     cp -r "$REPO/tests/run" "$REPO/tests/test_helper.bash" "$REPO/tests/lib" "$REPO"/tests/*.c "$dir/tests/"
     cp "$REPO/grading/grade" "$REPO/grading/grade-all" "$REPO/grading/score.awk" \
         "$REPO/grading/classroom" "$REPO/grading/two-users.c" "$dir/grading/"

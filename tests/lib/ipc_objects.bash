@@ -19,12 +19,12 @@ ipc_objects() {
     done
 }
 
-# ftok_signature DIR: the low 24 bits that ftok(".", ANY_ID) puts into a key
-# made in DIR (glibc: low 16 bits of the inode, low 8 bits of the device).
+# ftok_signature DIR: the low 24 bits (6 hex digits) that ftok(".", ANY_ID)
+# puts into a key made in DIR: the key of PROJ_ID 0 without its "0x00".
 ftok_signature() {
-    local dev ino
-    read -r dev ino < <(stat -c '%d %i' "$1")
-    printf '%02x%04x\n' $((dev & 0xff)) $((ino & 0xffff))
+    local key
+    key=$("$REPO/tools/ftok-key" "$1" 0) || return 1
+    echo "${key#0x00}"
 }
 
 # objects_in DIR: the objects made with ftok keys of DIR, whatever PROJ_ID.
