@@ -232,7 +232,8 @@ function read_tap(   line, rest, number, reported, i, built) {
 }
 
 # The one line that says why test i failed: the broken rule, or the partner
-# that ended early, or the failing check; with the TODO message if there is one.
+# that ended early, or the failing check; with a handout stub's "not written
+# yet" message if there is one.
 function reason(i,   n, k, text, l, best, rank, r, todo) {
     if (passed[i])
         return ""
@@ -254,7 +255,7 @@ function reason(i,   n, k, text, l, best, rank, r, todo) {
             r = 2
         else if (l ~ /^`.*' failed/)
             r = 3
-        if (l ~ /TODO: implement/ && todo == "")
+        if (l ~ /not written yet/ && todo == "")
             todo = l
         if (r < rank) {
             rank = r
@@ -263,7 +264,7 @@ function reason(i,   n, k, text, l, best, rank, r, todo) {
     }
     if (best == "")
         best = "failed"
-    if (todo != "" && index(best, "TODO") == 0)
+    if (todo != "" && index(best, "not written yet") == 0)
         best = best " -- " todo
     return best
 }

@@ -31,56 +31,10 @@ trimmed() {
     cat "$@" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | LC_ALL=C sort -u
 }
 
-# bodies MODE FILE FUNCTION...: with MODE body, the lines of the FUNCTIONs'
-# bodies in FILE (between the '{' that ends a signature and the '}' at
-# column 0, or between the braces of a function on one line), each as
-# "FILE FUNCTION<tab>LINE"; with MODE kept, the other lines of FILE.
-bodies() {
-    local mode=$1 file=$2
-    shift 2
-    awk -v mode="$mode" -v functions="$*" -v file="${file#"$REPO"/}" '
-        BEGIN { n = split(functions, f, " ") }
-        function starting(text,   i) {
-            for (i = 1; i <= n; i++)
-                if (text ~ "^([A-Za-z_][^;]*[^A-Za-z0-9_])?" f[i] "\\(" && text !~ /;[ \t]*$/)
-                    return f[i]
-            return ""
-        }
-        state == 0 && /^[A-Za-z_]/ {
-            text = $0
-            sub(/[ \t]*\/\*.*\*\/[ \t]*$/, "", text)     # a comment after the code
-            name = starting(text)
-            if (name != "" && text ~ /\{.*\}[ \t]*$/) {     # a function on one line
-                if (mode == "body") {
-                    sub(/^[^{]*\{/, "", text)
-                    sub(/\}[ \t]*$/, "", text)
-                    print file " " name "\t" text
-                } else {
-                    sub(/\{.*/, "", text)
-                    print text
-                }
-                next
-            }
-            if (name != "")
-                state = 1
-        }
-        state == 1 && (/^\{/ || /\{[ \t]*$/) { state = 2; if (mode == "kept") print; next }
-        state == 2 && /^\}/                  { state = 0; if (mode == "kept") print; next }
-        state == 2                           { if (mode == "body") print file " " name "\t" $0; next }
-        mode == "kept"                       { print }' "$file"
-}
-
-# listed: "FILE FUNCTION" for every function in grading/handout.list, of the
-# labs that this repository has.
-listed() {
-    local file functions function
-    while read -r file functions; do
-        case $file in ''|'#'*) continue ;; esac
-        [ -d "$REPO/${file%/*}" ] || continue
-        for function in $functions; do
-            echo "$file $function"
-        done
-    done <"$REPO/grading/handout.list"
+# marked_sources: the lab sources (relative to the repository) that carry
+# solution markers.
+marked_sources() {
+    (cd "$REPO" && grep -lE '^[[:space:]]*#[[:space:]]*ifdef[[:space:]]+SOLUTION[[:space:]]*$' [0-9][0-9]-*/*.[ch])
 }
 
 # fake_repo DIR: the repository's frame and grading kit with made-up labs:
@@ -393,49 +347,75 @@ grade_all_root_only() {
     assert [ -f empty/01-popen/popen_read.c ]
 }
 
-@test "grading: every lab program has its line in grading/handout.list" {
-    missing=()
+@test "grading: git ignores every lab's built programs and objects, and no source (the handout copies what git does not ignore)" {
+    missing=() ignored=()
     for source in "$REPO"/[0-9][0-9]-*/*.c; do
         file=${source#"$REPO"/}
-        grep -qE "^$file([[:space:]]|$)" "$REPO/grading/handout.list" || missing+=("$file")
+        if grep -qE '^(int[[:space:]]+)?main[[:space:]]*\(' "$source"; then
+            git -C "$REPO" check-ignore -q "${file%.c}" || missing+=("/${file%.c}")
+        fi
+        git -C "$REPO" check-ignore -q "${file%.c}.o" || missing+=("${file%.c}.o")
     done
-    [ ${#missing[@]} -eq 0 ] ||
-        fail "add to grading/handout.list a line 'FILE FUNCTION...' for: ${missing[*]}"
+    [ ${#missing[@]} -eq 0 ] || fail "add to .gitignore: ${missing[*]}"
+    for file in 01-popen/NOTES 01-popen/Makefile 01-popen/demo.sh 01-popen/README.md 01-popen/popen_read.c; do
+        ! git -C "$REPO" check-ignore -q "$file" || ignored+=("$file")
+    done
+    [ ${#ignored[@]} -eq 0 ] || fail ".gitignore must not ignore: ${ignored[*]}"
 }
 
-@test "grading: the handout has the same files but the repository's CI, and a TODO stub for each listed function" {
+@test "grading: every lab program carries solution markers, and every marked block is closed" {
+    unmarked=()
+    for source in "$REPO"/[0-9][0-9]-*/*.c; do
+        grep -qE '^(int[[:space:]]+)?main[[:space:]]*\(' "$source" || continue
+        grep -qE '^[[:space:]]*#[[:space:]]*ifdef[[:space:]]+SOLUTION[[:space:]]*$' "$source" ||
+            unmarked+=("${source#"$REPO"/}")
+    done
+    [ ${#unmarked[@]} -eq 0 ] ||
+        fail "mark what students write (#ifdef SOLUTION ... #else TODO and stub ... #endif) in: ${unmarked[*]}"
+    for file in $(marked_sources); do
+        awk -f "$REPO/grading/solution.awk" -v part=handout "$REPO/$file" >/dev/null ||
+            fail "$file: a marked block is not closed"
+    done
+    printf '#ifdef SOLUTION\nint x;\n#else\n' >open.c
+    run awk -f "$REPO/grading/solution.awk" -v part=handout open.c
+    assert_failure 1
+    assert_output --partial 'open.c:1:'
+}
+
+@test "grading: the handout has the same files but the repository's CI; each marked source is cut to its stubs" {
     cat "$BATS_FILE_TMPDIR/handout.log"
     grep -q '^Handout written to ' "$BATS_FILE_TMPDIR/handout.log"
     refute grep -q 'warning' "$BATS_FILE_TMPDIR/handout.log"
-    listed >listed
     (cd "$REPO" && git ls-files --cached --others --exclude-standard | while read -r f; do [ -e "$f" ] && echo "$f"; done) |
         grep -vE '^(\.ci/|\.github/workflows/ci\.yml$)' | sort >repo.files
     assert [ -f "$HANDOUT/.github/workflows/classroom.yml" ]
     (cd "$HANDOUT" && find . -type f | sed 's|^\./||') | sort >handout.files
     diff -u repo.files handout.files
+    marked_sources >marked
     for file in $(cat repo.files); do
-        grep -q "^$file " listed || cmp "$REPO/$file" "$HANDOUT/$file"
+        grep -qxF "$file" marked || cmp "$REPO/$file" "$HANDOUT/$file"
     done
-    for file in $(cut -d' ' -f1 listed | uniq); do
-        program=$(basename "$file" .c)
-        awk -v file="$file" -v program="$program" '$1 == file {
-                printf "    fprintf(stderr, \"%s: TODO: implement %s (see README.md)\\n\");\n", program, $2 }' listed >stubs
-        assert_equal "$(grep -cxF -f stubs "$HANDOUT/$file")" "$(wc -l <stubs)"
+    for file in $(cat marked); do
+        awk -f "$REPO/grading/solution.awk" -v part=handout "$REPO/$file" | cmp - "$HANDOUT/$file"
+        refute grep -qE '^[[:space:]]*#[[:space:]]*(ifdef|if defined|ifndef)[[:space:]]*\(?SOLUTION' "$HANDOUT/$file"
+        grep -q 'TODO' "$HANDOUT/$file" || fail "$file: the handout has no TODO saying what to write"
+    done
+    for file in $(grep '\.c$' marked); do
+        grep -q 'not written yet' "$HANDOUT/$file" || fail "$file: no stub in the handout says \"not written yet\""
     done
 }
 
-@test "grading: no line that is only in a removed function's body reaches the handout" {
-    # The lines that the repository keeps: every file, less the removed bodies;
-    # and the lines of those bodies, each after its "FILE FUNCTION".
-    listed >listed
+@test "grading: no marked line reaches the handout" {
+    # The lines the handout may have: every unmarked file, and each marked
+    # file without its solutions; and the solution lines, each after its file.
     : >kept
-    : >removed
+    : >solutions
     while read -r file; do
         [ -f "$REPO/$file" ] || continue
-        functions=$(awk -v file="$file" '$1 == file { printf " %s", $2 }' listed)
-        if [ -n "$functions" ]; then
-            bodies kept "$REPO/$file" $functions >>kept
-            bodies body "$REPO/$file" $functions >>removed
+        if marked_sources | grep -qxF "$file"; then
+            awk -f "$REPO/grading/solution.awk" -v part=handout "$REPO/$file" >>kept
+            awk -v file="$file" '{ print file "\t" $0 }' \
+                <(awk -f "$REPO/grading/solution.awk" -v part=solution "$REPO/$file") >>solutions
         else
             cat "$REPO/$file" >>kept
         fi
@@ -445,11 +425,10 @@ grade_all_root_only() {
     trimmed handout.all >handout.sorted
 
     # Distinctive: a line of code (not a comment or a lone brace) of 12
-    # characters or more that the repository has nowhere else.
+    # characters or more that the repository has nowhere outside the markers.
     run awk -F '\t' '
         FILENAME == ARGV[1] { kept[$0] = 1; next }
         FILENAME == ARGV[2] { handout[$0] = 1; next }
-        FILENAME == ARGV[3] { functions[$1] = 1; next }
         {
             line = $2
             sub(/^[ \t]+/, "", line)
@@ -459,16 +438,12 @@ grade_all_root_only() {
             distinctive[$1]++
             checked++
             if (line in handout)
-                printf "%s: a line of its body reached the handout: %s\n", $1, line
+                printf "%s: a solution line reached the handout: %s\n", $1, line
         }
-        END {
-            for (f in functions)
-                if (!(f in distinctive))
-                    printf "%s: no line of its own to look for (or no such function)\n", f
-            printf "%d lines checked\n", checked
-        }' kept.sorted handout.sorted listed removed
+        END { printf "%d lines checked in %d files\n", checked, length(distinctive) }' \
+        kept.sorted handout.sorted solutions
     assert_success
-    assert_output --regexp '^[1-9][0-9]* lines checked$'
+    assert_output --regexp '^[1-9][0-9]* lines checked in [1-9][0-9]* files$'
 }
 
 @test "grading: the handout builds warning-free with gcc and clang (make STRICT=1)" {
@@ -484,13 +459,25 @@ grade_all_root_only() {
     done
 }
 
-@test "grading: make grade in the handout completes, scores 0, says what to implement, and prints Score: last" {
+@test "grading: make grade in the handout completes, scores low, says what is not written yet, and prints Score: last" {
     run without_bats make -C "$HANDOUT" --no-print-directory grade LAB='01 02 08'
     assert_success
-    assert_equal "${lines[-1]}" 'Score: 0/300'
+    assert_regex "${lines[-1]}" '^Score: [0-9.]+/300$'
     assert_equal "$(grep -c '^Score:' <<<"$output")" 1
-    grep -q 'TODO: implement main (see README.md)' "$HANDOUT/grading/results/results.json"
-    grep -q 'TODO: implement parse_number (see README.md)' "$HANDOUT/grading/results/results.json"
+    score=${lines[-1]#Score: }
+    awk -v s="${score%/*}" 'BEGIN { exit !(s <= 300 / 4) }' ||
+        fail "an untouched handout should score at most a quarter of the points, not $score"
+    grep -q 'not written yet' "$HANDOUT/grading/results/results.json"
+}
+
+@test "grading: make demo in the handout runs every lab, saying which are not written yet, and exits 0" {
+    run without_bats make -C "$HANDOUT" --no-print-directory demo
+    assert_success
+    for lab in "$REPO"/[0-9][0-9]-*/; do
+        lab=$(basename "$lab")
+        assert_output --partial "==== $lab ===="
+        assert_output --partial "$lab: not written yet"
+    done
 }
 
 @test "grading: Gradescope: make gradescope writes the zip; run_autograder grades a submission into results.json" {
@@ -504,7 +491,7 @@ grade_all_root_only() {
     grep -q ' kit/grading/grade-all$' listing
     # The kit is the handout: no solution in it.
     mkdir ag && unzip -q autograder.zip -d ag/source
-    grep -q 'TODO: implement main' ag/source/kit/01-popen/popen_write.c
+    grep -q 'not written yet' ag/source/kit/01-popen/popen_write.c
 
     # A submission zipped as its folder, graded by run_autograder (01 only).
     mkdir -p ag/submission/mine/01-popen ag/results
