@@ -315,12 +315,15 @@ grade_all_root_only() {
     assert_success
     assert_line --regexp '^\[[1-4]/4\] right: 100/100 in [0-9]+s$'
     assert_line --regexp '^\[[1-4]/4\] extra: 100/100 in [0-9]+s; not graded, not a lab of the kit: 09-free$'
-    assert_line --regexp '^\[[1-4]/4\] unfinished: 0/100 in [0-9]+s$'
+    assert_line --regexp '^\[[1-4]/4\] unfinished: [0-9.]+/100 in [0-9]+s$'
     labs=$(cd "$REPO" && for f in tests/[0-9][0-9]-*.bats; do l=$(basename "$f" .bats); [ -d "$l" ] && printf ',%s' "$l"; done)
     assert_equal "$(head -n 1 subs/grades.csv)" "submission,score,max$labs"
     grep -qx 'right,100,100,100,*' subs/grades.csv
     grep -qx 'extra,100,100,100,*' subs/grades.csv
-    grep -qx 'unfinished,0,100,0,*' subs/grades.csv
+    unfinished=$(grep '^unfinished,' subs/grades.csv)
+    [[ $unfinished =~ ^unfinished,([0-9.]+),100,([0-9.]+),*$ ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] &&
+        awk -v s="${BASH_REMATCH[1]}" 'BEGIN { exit !(s <= 25) }' ||
+        fail "the untouched handout of 01 should score at most a quarter of its points: $unfinished"
     grep -q '^typo,[0-9.]*,100,' subs/grades.csv
     grep -q 'popen_write: not built: .*error: expected .*;.* before .*}.* token' subs/typo/grading-results/results.json
     grep -q "^# popen_write.c:[0-9:]* error: expected .*;.* before .*}.* token" subs/typo/grading-results/01-popen.tap
