@@ -44,6 +44,7 @@ static void die(const char *what)
     exit(1);
 }
 
+#ifdef SOLUTION
 /* Blocks until the child has exec'd (or died): the write end of `exec_done`
  * is closed by exec, and then read() returns 0. */
 static void wait_for_exec(int exec_done[2])
@@ -56,6 +57,14 @@ static void wait_for_exec(int exec_done[2])
             die("read");
     close(exec_done[0]);
 }
+#else
+/* TODO (with main below): wait_for_exec(exec_done), which makes the parent
+ * wait until its child has exec'd od, so that the child's "dup fd = 0"
+ * comes first: exec_done is a second pipe made with pipe2(..., O_CLOEXEC),
+ * whose write end the exec closes. The parent closes its own write end, then
+ * read()s one byte: read() returns 0 (end of file) once the child has
+ * exec'd or died. Retry on EINTR; close the read end. */
+#endif
 
 int main(int argc, char *argv[])
 {
@@ -65,6 +74,7 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+#ifdef SOLUTION
     const char some_data[] = "123";
     int file_pipes[2], exec_done[2];
 
@@ -116,4 +126,18 @@ int main(int argc, char *argv[])
         return 1;
     }
     return 0;
+#else
+    /* TODO: make the pipe (and exec_done, see wait_for_exec above),
+     * fflush(stdout), fork(). The child close()s descriptor 0, dup()s the
+     * read end (dup returns the lowest free number: 0), prints "dup fd = N"
+     * with dup's result and flushes, closes both pipe ends and
+     * execlp()s "od -c" (if exec fails: a message naming od, _exit(127)).
+     * The parent closes the read end, wait_for_exec()s, ignores SIGPIPE,
+     * write()s "123" (EPIPE is no error here), prints "PID - wrote 3 bytes"
+     * and flushes BEFORE it closes the write end (od prints at end of
+     * input), then waitpid()s: exit 1 naming od unless od exited 0.
+     * Checked by: make test LAB=02 T='pipe_dup (puts|exits)' */
+    errno = ENOSYS;                     /* "Function not implemented" */
+    die("main: not written yet (TODO in pipe_dup.c)");
+#endif
 }

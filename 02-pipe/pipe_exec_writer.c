@@ -66,11 +66,13 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    const char some_data[] = "123";
     char reader[PATH_MAX];
+    partner_path(reader, sizeof reader);
+
+#ifdef SOLUTION
+    const char some_data[] = "123";
     int file_pipes[2];
 
-    partner_path(reader, sizeof reader);
     if (pipe(file_pipes) == -1)
         die("pipe");
 
@@ -112,4 +114,16 @@ int main(int argc, char *argv[])
         return 1;
     }
     return 0;
+#else
+    /* TODO: make a pipe, fflush(stdout), fork(). The child closes the write
+     * end and execl()s the path in reader, as "pipe_exec_reader FD", FD the
+     * read end's number in decimal; if exec fails it says so and _exit(127)s.
+     * The parent closes the read end, ignores SIGPIPE (a reader that never
+     * started must not kill it), write()s "123" (EPIPE is no error here),
+     * prints "PID - wrote 3 bytes", flushes, closes the write end, then
+     * waitpid()s: exit 1 naming pipe_exec_reader unless it exited 0.
+     * Checked by: make test LAB=02 T='pipe_exec_writer' */
+    errno = ENOSYS;                     /* "Function not implemented" */
+    die("main: not written yet (TODO in pipe_exec_writer.c)");
+#endif
 }

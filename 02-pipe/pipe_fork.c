@@ -26,14 +26,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char msg[] = "Hello Child Process!";
-
 static void die(const char *what)
 {
     fprintf(stderr, "pipe_fork: %s: %s\n", what, strerror(errno));
     exit(1);
 }
 
+#ifdef SOLUTION
 /* Writes all of buf, however many calls it takes. */
 static void write_all(int fd, const char *buf, size_t len)
 {
@@ -65,6 +64,13 @@ static size_t read_all(int fd, char *buf, size_t size)
     }
     return total;
 }
+#else
+/* TODO (with main below): write_all(fd, buf, len), which writes all len
+ * bytes of buf however many write() calls it takes, and read_all(fd, buf,
+ * size), which read()s until end of file (a read() that returns 0) or until
+ * buf is full and returns the number of bytes read. Both retry a call that
+ * EINTR interrupted and die() on any other failure. */
+#endif
 
 int main(int argc, char *argv[])
 {
@@ -74,7 +80,10 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+#ifdef SOLUTION
+    const char msg[] = "Hello Child Process!";
     int fd[2];
+
     if (pipe(fd) == -1)
         die("pipe");
 
@@ -101,4 +110,15 @@ int main(int argc, char *argv[])
     if (waitpid(pid, &status, 0) == -1)
         die("waitpid");
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+#else
+    /* TODO: make a pipe, fflush(stdout), then fork(). The child closes the
+     * write end, read_all()s the read end and prints "20 Hello Child
+     * Process!" (the byte count, then the bytes), then exits 0. The parent
+     * closes the read end, write_all()s the 20 bytes "Hello Child Process!",
+     * closes the write end (the child's end of file), waitpid()s for the
+     * child and exits 0 only if the child exited 0.
+     * Checked by: make test LAB=02 T='pipe_fork' */
+    errno = ENOSYS;                     /* "Function not implemented" */
+    die("main: not written yet (TODO in pipe_fork.c)");
+#endif
 }
