@@ -71,11 +71,18 @@ static size_t system_msgmax(void)
     return (size_t)limits.msgmax;
 }
 
-/* Sends the length bytes of text as one message of type type. Returns the
- * exit status: 0 sent, 1 when the queue is full and flags has IPC_NOWAIT. */
-static int send_text(int queue, long type, const char *text, size_t length, int flags)
+/* Sends the length bytes of text as one message of type type to the
+ * folder's queue, made if missing. Returns the exit status: 0 sent, 1 when
+ * the queue is full and flags has IPC_NOWAIT. */
+static int send_text(long type, const char *text, size_t length, int flags)
 {
 #ifdef SOLUTION
+    key_t key = ftok(".", MSGQ_PROJ_ID);
+    if (key == -1)
+        die("ftok .");
+    /* Created 0600 if missing; another user's queue is refused (queue_checks.c). */
+    int queue = own_queue("msgq_send", key, 1);
+
     struct text_message *message = malloc(sizeof *message + length);
     if (message == NULL)
         die("malloc");
@@ -96,13 +103,13 @@ static int send_text(int queue, long type, const char *text, size_t length, int 
     free(message);
     return 0;
 #else
-    /* TODO: build a struct text_message (person.h) of type and the length
-     * bytes of text (malloc), and msgsnd() it with size length (the text
-     * alone, not mtype) and flags; again after EINTR. A full queue with -n
-     * (EAGAIN): say so on stderr and return 1; any other failure is
-     * die("msgsnd"). Free the message.
+    /* TODO: the queue is own_queue("msgq_send", key, 1) at the key
+     * ftok(".", MSGQ_PROJ_ID) (made 0600 if missing). Build a struct
+     * text_message (person.h) of type and the length bytes of text (malloc),
+     * and msgsnd() it with size length (the text alone) and flags, again
+     * after EINTR. A full queue with -n (EAGAIN): say so on stderr and
+     * return 1; any other failure is die("msgsnd"). Free the message.
      * Checked by: make test LAB=04 T='then msgq_recv|waiting|-n on|msgtyp|EXCEPT|TYPE goes|msgmax|folders' */
-    (void)queue;
     (void)type;
     (void)text;
     (void)length;
@@ -135,11 +142,5 @@ int main(int argc, char *argv[])
                 "limit of %zu bytes for one message\n", length, msgmax);
         return 1;
     }
-
-    key_t key = ftok(".", MSGQ_PROJ_ID);
-    if (key == -1)
-        die("ftok .");
-    /* Created 0600 if missing; another user's queue is refused (queue_checks.c). */
-    int queue = own_queue("msgq_send", key, 1);
-    return send_text(queue, type, text, length, flags);
+    return send_text(type, text, length, flags);
 }
