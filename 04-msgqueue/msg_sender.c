@@ -227,8 +227,9 @@ int main(int argc, char *argv[])
     if (queue == -1)
         die("msgget");
 #else
-    /* TODO: key ftok(".", PERSON_PROJ_ID); msgget() it IPC_CREAT | IPC_EXCL |
-     * OWNER_ONLY; if it exists (EEXIST), own_queue("msg_sender", key, 1).
+    /* TODO: queue = msgget() of the key ftok(".", PERSON_PROJ_ID), with IPC_CREAT |
+     * IPC_EXCL | OWNER_ONLY, or, if it exists (EEXIST), own_queue("msg_sender",
+     * key, 1). A failure is die("ftok .") or die("msgget").
      * Checked by: make test LAB=04 T='sender|receiver|record|person|asked again|end marker' */
     fprintf(stderr, "msg_sender: main: not written yet (the queue: TODO in msg_sender.c)\n");
     return 1;
