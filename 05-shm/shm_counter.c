@@ -146,7 +146,8 @@ int main(int argc, char *argv[])
      * returns the stop signal that came, if one did), COUNT values in all
      * (count == -1: until stopped). Then shmdt, shmctl IPC_RMID, and return
      * 0, or 128 + the stop signal.
-     * Checked by: make test LAB=05 T='shm_counter|counter count|second shm_counter|SIGKILL, the next shm_counter' */
+     * Checked by: make test LAB=05
+     *     T='segment has mode 0600|shm_counter -n 3|shm_counter stopped by|the next shm_counter' */
     (void)count;
     (void)interval_ms;
     fprintf(stderr, "shm_counter: main: not written yet (TODO in shm_counter.c)\n");

@@ -150,7 +150,7 @@ int main(int argc, char *argv[])
      * signal: status 128 + it), ask counter_gone() (not -1: end with that
      * status), print atomic_load(&counter->value) and flush (a failed write
      * is an error). Last, shmdt and return the status.
-     * Checked by: make test LAB=05 T='shm_show_counter' */
+     * Checked by: make test LAB=05 T='counter|COUNT and MS' */
     (void)count;
     (void)interval_ms;
     fprintf(stderr, "shm_show_counter: main: not written yet (TODO in shm_show_counter.c)\n");

@@ -114,7 +114,7 @@ static pid_t await_reader(void)
      * A quiet tick (0): without a reader's PID yet, take one off the queue
      * (take_pid); with it, a reader that no longer exists (process_exists)
      * is gone: pair_fail() saying so.
-     * Checked by: make test LAB=05 T='first, then shm_|reader killed while the writer|two readers' */
+     * Checked by: make test LAB=05 T='writer|reader|exchange' */
     pair_fail("await_reader: not written yet (TODO in shm_writer.c)");
 #endif
 }
@@ -154,7 +154,7 @@ int main(int argc, char *argv[])
      * its id in segment_id (remove_objects removes it). EEXIST: let
      * explain_taken_segment() say whose it is and return 1; another error:
      * pair_die(). Attach it (shmat) as int *shmaddr.
-     * Checked by: make test LAB=05 T='first, then shm_|second shm_writer|segment at the data key' */
+     * Checked by: make test LAB=05 T='writer|reader|exchange' */
     pair_fail("main: the segment: not written yet (TODO in shm_writer.c)");
 #endif
 
@@ -198,7 +198,7 @@ int main(int argc, char *argv[])
      * partner_kill_failed); wait for its SIGUSR2 (await_signal_from); print
      * "Process2 : Finish to read the Memory"; shmdt, then shmctl IPC_RMID
      * the segment; return 0.
-     * Checked by: make test LAB=05 T='first, then shm_|finished exchange|never hang' */
+     * Checked by: make test LAB=05 T='writer|reader|exchange' */
     pair_fail("main: the data: not written yet (TODO in shm_writer.c)");
 #endif
 }
