@@ -59,7 +59,7 @@ static void refuse(const char *program, const char *kind, char option, key_t key
     else
         fprintf(stderr, ", mode %04o", (unsigned)(perm->mode & 0777));
     fprintf(stderr, ": %s uses only its own objects, mode %04o, so it used nothing.\n",
-            program, OBJECT_PERMS);
+            program, OWNER_ONLY);
     if (owner == me)
         fprintf(stderr, "%s: if no program of yours uses it, remove it with: ipcrm -%c %d\n",
                 program, option, id);
@@ -74,7 +74,7 @@ static int is_own(const struct ipc_perm *perm)
 {
     uid_t me = geteuid();
 
-    return perm->uid == me && perm->cuid == me && (perm->mode & 0777) == OBJECT_PERMS;
+    return perm->uid == me && perm->cuid == me && (perm->mode & 0777) == OWNER_ONLY;
 }
 
 int own_queue(const char *program, key_t key, int id, struct msqid_ds *ds)

@@ -71,46 +71,6 @@ static long parse_positive(const char *arg)
     return value;
 }
 
-/* Sleeps one tick of ms milliseconds; returns the stop signal that came
- * first, or 0. */
-static int wait_tick(const sigset_t *stop_signals, long ms)
-{
-    struct timespec tick = { .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000L };
-    int sig = sigtimedwait(stop_signals, NULL, &tick);
-
-    if (sig != -1)
-        return sig;
-    if (errno != EAGAIN && errno != EINTR)      /* EAGAIN: the tick is over */
-        die("sigtimedwait");
-    return 0;
-}
-
-/* Is the counter that made segment shmid (of key) still counting? Says why
- * not on stderr and returns the exit status to end with; -1 while it is. */
-static int counter_gone(key_t key, int shmid)
-{
-    /* IPC_RMID takes the key away at once, even while we stay attached. */
-    int now = shmget(key, sizeof(struct counter_segment), 0);
-    if (now == -1 && errno != ENOENT)
-        die("shmget");
-    if (now != shmid) {
-        fprintf(stderr, "shm_show_counter: the counter stopped\n");
-        return 0;
-    }
-
-    struct shmid_ds info;
-    if (shmctl(shmid, IPC_STAT, &info) == -1)
-        die("shmctl IPC_STAT");
-    if (kill(info.shm_cpid, 0) == -1 && errno == ESRCH) {
-        fprintf(stderr, "shm_show_counter: the counter (pid %d) died without removing "
-                "its segment; removing it\n", (int)info.shm_cpid);
-        if (shmctl(shmid, IPC_RMID, NULL) == -1)
-            die("shmctl IPC_RMID");
-        return 1;
-    }
-    return -1;
-}
-
 int main(int argc, char *argv[])
 {
     long count = -1;                            /* -1: until stopped */
@@ -139,6 +99,8 @@ int main(int argc, char *argv[])
     key_t key = ftok(".", COUNTER_PROJ_ID);
     if (key == -1)
         die("ftok .");
+
+#ifdef SOLUTION
     /* No IPC_CREAT: find the counter's segment, never make one. */
     int shmid = shmget(key, sizeof(struct counter_segment), 0);
     if (shmid == -1 && errno == ENOENT) {
@@ -162,7 +124,7 @@ int main(int argc, char *argv[])
 
     int status = 0, sig;
     for (long shown = 0; count == -1 || shown < count; shown++) {
-        if (shown > 0 && (sig = wait_tick(&stop_signals, interval_ms)) != 0) {
+        if (shown > 0 && (sig = wait_tick("shm_show_counter", &stop_signals, interval_ms)) != 0) {
             status = 128 + sig;                 /* stopped: 130 for Ctrl-C, as a shell says */
             break;
         }
@@ -179,4 +141,19 @@ int main(int argc, char *argv[])
     if (shmdt(counter) == -1)
         die("shmdt");
     return status;
+#else
+    /* TODO: find the counter's segment at key without IPC_CREAT (shmget;
+     * ENOENT: say "no counter running" on stderr, return 1), check that it
+     * is ours alone (own_segment: 0, return 1; -1, die), attach it read-only
+     * (shmat, SHM_RDONLY). Then COUNT times (count == -1: until stopped):
+     * wait a tick first except before the first line (wait_tick; a stop
+     * signal: status 128 + it), ask counter_gone() (not -1: end with that
+     * status), print atomic_load(&counter->value) and flush (a failed write
+     * is an error). Last, shmdt and return the status.
+     * Checked by: make test LAB=05 T='counter|COUNT and MS' */
+    (void)count;
+    (void)interval_ms;
+    fprintf(stderr, "shm_show_counter: main: not written yet (TODO in shm_show_counter.c)\n");
+    return 1;
+#endif
 }

@@ -9,14 +9,17 @@
 #ifndef SHMLAB_H
 #define SHMLAB_H
 
+#include <signal.h>
 #include <stdatomic.h>
+#include <stdnoreturn.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/shm.h>
 #include <sys/types.h>
 
-/* Only the owner may read and write (the original examples' 0666 lets every user in). */
-#define OBJECT_PERMS 0600
+/* The mode of every object: only the owner may read and write (the original
+ * examples' 0666 lets every user in). */
+#define OWNER_ONLY 0600
 
 /* shm_hello: a private segment shared by a parent and its child. */
 #ifndef HELLO_SIZE
@@ -101,5 +104,64 @@ int own_segment(const char *program, key_t key, int id, struct shmid_ds *ds);
 void explain_taken_segment(const char *program, key_t key);
 void refuse_stale_pair(const char *program, key_t queue_key, key_t segment_key);
 int process_exists(pid_t pid);
+
+/*
+ * shm_counting.c: what shm_counter and shm_show_counter share.
+ *
+ * wait_tick: sleeps one tick of ms milliseconds in sigtimedwait() on the
+ * blocked stop_signals; returns the stop signal that came first, or 0.
+ *
+ * counter_gone: is the counter that made segment shmid (of key) still
+ * counting? -1 while it is; else says why not on stderr and returns the exit
+ * status to end with: 0, it stopped (IPC_RMID took the key away); 1, it died
+ * without removing its segment (its creator, shm_cpid, is gone), which is
+ * then removed.
+ */
+int wait_tick(const char *program, const sigset_t *stop_signals, long ms);
+int counter_gone(key_t key, int shmid);
+
+/*
+ * shm_pair.c: the set-up shm_writer and shm_reader share.
+ *
+ * pair_begin: the program's name, its partner's ("reader", "writer"), the
+ * function that removes what it must remove when it gives up (CONTRACT.md,
+ * rule 6), and what to do when the queue vanishes under take_pid (NULL: just
+ * fail). Called first.
+ * pair_fail: says "PROGRAM: why" on stderr, removes what is ours, exits 1.
+ * pair_die: pair_fail with "WHAT: strerror(errno)", for a failed call.
+ * pair_stopped: stopped by signal sig: removes what is ours, exits 128 + sig.
+ * partner_kill_failed: after kill(pid, ...) failed: the partner is gone
+ * (ESRCH), or the call failed.
+ * key_for: ftok(".", proj_id).
+ * block_signals: blocks SIGUSR1, SIGUSR2 and the stop signals (SIGINT,
+ * SIGTERM, SIGHUP), before any can come: they wait, pending, for next_signal().
+ * open_queue: creates the PIDs' queue or finds the partner's; 1, or 0 if the
+ * one found is not ours alone (shm_checks.c has said whose).
+ * send_pid: posts our PID as message type; take_pid: takes a PID of type
+ * without waiting (1), or finds none (0); posted_pid: takes them until pid
+ * comes (1) or none is left (0).
+ * remove_queue, remove_segment_id: IPC_RMID; one already gone is no error;
+ * -1 (said on stderr) if it fails.
+ * next_signal: waits at most PARTNER_CHECK_MS: SIGUSR1 or SIGUSR2, with its
+ * sender in *sender, or 0 when the time is up; a stop signal stops us.
+ * await_signal_from: waits for sig from pid, ignoring anyone else's;
+ * fails if pid dies meanwhile.
+ */
+void pair_begin(const char *name, const char *partner_name, void (*cleanup)(void),
+                void (*queue_gone)(void));
+noreturn void pair_fail(const char *format, ...);
+noreturn void pair_die(const char *what);
+noreturn void pair_stopped(int sig);
+noreturn void partner_kill_failed(pid_t pid);
+key_t key_for(int proj_id);
+void block_signals(void);
+int open_queue(void);
+void send_pid(long type);
+int take_pid(long type, pid_t *pid);
+int posted_pid(long type, pid_t pid);
+int remove_queue(void);
+int remove_segment_id(int shmid);
+int next_signal(pid_t *sender);
+void await_signal_from(pid_t pid, int sig);
 
 #endif
