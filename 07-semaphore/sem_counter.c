@@ -249,7 +249,7 @@ int main(int argc, char *argv[])
         die("sigaction SIGCHLD");
 
     /* IPC_PRIVATE always makes a new object; only our children will know its id. */
-    int shmid = shmget(IPC_PRIVATE, sizeof(long long), SEM_PERMS);
+    int shmid = shmget(IPC_PRIVATE, sizeof(long long), OWNER_ONLY);
     if (shmid == -1)
         die("shmget");
     volatile long long *counter = shmat(shmid, NULL, 0);
@@ -265,7 +265,7 @@ int main(int argc, char *argv[])
         die("shmctl IPC_RMID");
     *counter = 0;
 
-    semid = semget(IPC_PRIVATE, 1, SEM_PERMS);
+    semid = semget(IPC_PRIVATE, 1, OWNER_ONLY);
     if (semid == -1)
         die("semget");
     /* A new set's values are unspecified by POSIX: set the lock free (1)
