@@ -159,7 +159,7 @@ bool p(unsigned short num, short n)
      * TICK_MS as its time limit). EAGAIN (the tick is over) and EINTR: call
      * look_around() and try again. EIDRM or EINVAL (the set was removed):
      * return false. Any other error: die("semop"). Checked by:
-     * make test LAB=07 T='arrives|meet|in either order' */
+     * make test LAB=07 T='arrive|meet|either order|empty input|truncated|producer first|waits for the consumer' */
     (void)num;
     (void)n;
     not_written("p", "sem_buffer.c");
@@ -181,7 +181,8 @@ bool v(unsigned short num)
 #else
     /* TODO: add 1 to semaphore num with semop() (it never blocks), retrying on
      * EINTR. EIDRM or EINVAL: return false; any other error: die("semop").
-     * Checked by: make test LAB=07 T='arrives|meet|in either order' */
+     * Checked by:
+     * make test LAB=07 T='arrive|meet|either order|empty input|truncated|producer first|waits for the consumer' */
     (void)num;
     not_written("v", "sem_buffer.c");
 #endif
@@ -204,7 +205,8 @@ static void mutex(short delta)
     /* TODO: add delta to SEM_MUTEX with semop() and SEM_UNDO (so that a
      * process killed while it holds the mutex gives it back). On EINTR call
      * check_stop() and try again; any other error: die("semop mutex").
-     * Checked by: make test LAB=07 T='arrives|meet|in either order' */
+     * Checked by:
+     * make test LAB=07 T='arrive|meet|either order|empty input|truncated|producer first|waits for the consumer' */
     (void)delta;
     not_written("mutex", "sem_buffer.c");
 #endif
@@ -258,7 +260,8 @@ static bool create_or_find_set(key_t semkey)
      * IPC_EXCL | OWNER_ONLY, into semid: then return true. If it exists
      * (EEXIST), find it with semget(semkey, 0, 0) and return false; if that
      * says ENOENT (removed meanwhile), start again. Other errors: die("semget").
-     * Checked by: make test LAB=07 T='arrives|meet|in either order' */
+     * Checked by:
+     * make test LAB=07 T='another user|may not even read|without its segment' */
     (void)semkey;
     not_written("create_or_find_set", "sem_buffer.c");
 #endif
@@ -291,7 +294,7 @@ static void create_buffer(key_t shmkey)
     /* TODO: give every semaphore its first value in one semctl(SETALL) call
      * (union semun's array): EMPTY NSLOTS (every slot free), MUTEX 1 (free),
      * the others 0. On failure: die("semctl SETALL"). Checked by:
-     * make test LAB=07 T='arrives|meet|in either order' */
+     * make test LAB=07 T='arrive|meet|either order|empty input|truncated|producer first|waits for the consumer' */
     not_written("create_buffer", "sem_buffer.c");
 #endif
 }
@@ -333,7 +336,8 @@ static void wait_for_creator(struct semid_ds *ds)
      * comes after its SETALL): every 10 ms (nanosleep, then check_stop()),
      * read the set again with semctl(IPC_STAT); after INIT_TRIES tries say
      * the set was never initialised, naming `ipcrm -s ID`, and exit(1).
-     * Checked by: make test LAB=07 T='same moment|in either order' */
+     * Checked by:
+     * make test LAB=07 T='without its segment|same moment' */
     (void)ds;
     not_written("wait_for_creator", "sem_buffer.c");
 #endif
@@ -423,7 +427,8 @@ void claim_role(const struct file_id *file, const char *file_name)
     /* TODO: say that we are alive: add 1 to our presence semaphore
      * (sides[me].presence) with semop() and SEM_UNDO, so that the kernel takes
      * it back to 0 when we die, however we die. On failure: die("semop").
-     * Checked by: make test LAB=07 T='killed mid-transfer' */
+     * Checked by:
+     * make test LAB=07 T='killed mid-transfer|same file' */
     not_written("claim_role", "sem_buffer.c");
 #endif
     mutex(+1);

@@ -188,7 +188,7 @@ int main(int argc, char *argv[])
      * (the end marker) stop, keeping that slot; else write_all() its bytes to
      * fd, add them to total, and v(SEM_EMPTY) to give the slot back. A p() or
      * v() that returns false: partner_quit(). Checked by:
-     * make test LAB=07 T='arrives|meet|in either order' */
+     * make test LAB=07 T='arrive|meet|either order|empty input|truncated|producer first|waits for the consumer' */
     (void)buf;
     not_written("main", "sem_consumer.c");
 #endif
@@ -206,7 +206,7 @@ int main(int argc, char *argv[])
     /* TODO: the consumer's word: set buf->state[CONSUMER] to DONE, give the
      * end marker's slot back (v(SEM_EMPTY); false: partner_quit()), then
      * remove_buffer(). Checked by:
-     * make test LAB=07 T='waits for the consumer|no semaphore set or segment is left' */
+     * make test LAB=07 T='waits for the consumer|after transfers in either order' */
     not_written("main", "sem_consumer.c");
 #endif
     return 0;

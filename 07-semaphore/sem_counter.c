@@ -106,7 +106,8 @@ static int make_lock(void)
      * OWNER_ONLY) and set it to 1 with semctl(SETVAL) (union semun's val):
      * a new set's value is not 1 by itself. On failure: die("semget") or
      * die("semctl SETVAL") (with semid set, so that die() removes the set).
-     * Checked by: make test LAB=07 T='got equals expected|defaults' */
+     * Checked by:
+     * make test LAB=07 T='sem_counter|got equals|no-lock|holds the lock' */
     fprintf(stderr, "sem_counter: make_lock: not written yet (TODO in sem_counter.c)\n");
     exit(1);
 #endif
@@ -173,7 +174,7 @@ static void work(volatile long long *counter, long iters, bool lock)
  * EINTR, else die_worker("semop"). Then work(): iters times, while
  * !parent_gone, `*counter += 1` between p(semid) and v(semid) when lock
  * (without them when not). Checked by:
- * make test LAB=07 T='got equals expected|no-lock|defaults|any order|SEM_UNDO' */
+ * make test LAB=07 T='sem_counter|got equals|no-lock|holds the lock' */
 static void work(volatile long long *counter, long iters, bool lock)
 {
     (void)counter;

@@ -113,7 +113,7 @@ int main(int argc, char *argv[])
      * wait for the consumer's word: p(SEM_EMPTY, NSLOTS), all slots back. A p()
      * or v() that returns false: partner_quit(), unless that last p() finds
      * buf->state[CONSUMER] == DONE. Checked by:
-     * make test LAB=07 T='arrives|meet|in either order|waits for the consumer' */
+     * make test LAB=07 T='arrive|meet|either order|empty input|truncated|producer first|waits for the consumer' */
     (void)buf;
     (void)fd;
     not_written("main", "sem_producer.c");
