@@ -261,7 +261,7 @@ static bool create_or_find_set(key_t semkey)
      * (EEXIST), find it with semget(semkey, 0, 0) and return false; if that
      * says ENOENT (removed meanwhile), start again. Other errors: die("semget").
      * Checked by:
-     * make test LAB=07 T='another user|may not even read|without its segment' */
+     * make test LAB=07 T='another user|may not even read' */
     (void)semkey;
     not_written("create_or_find_set", "sem_buffer.c");
 #endif
