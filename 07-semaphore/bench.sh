@@ -11,7 +11,7 @@
 #   BENCH_MIB=256      how much data to stream
 #   BENCH_RUNS=5       runs of each method
 #   BENCH_SLOTS="4x1048576 64x16384"   also build and time these
-#                      NSLOTSxSLOT_SIZE variants of the pair (needs cc)
+#                      NSLOTSxSLOT_SIZE variants of the pair (built with make)
 #
 # Needs GNU date (+%N) for the clock. Leaves no file and no IPC object.
 set -e
@@ -28,11 +28,10 @@ ln -s "$lab/sem_producer" "$lab/sem_consumer" built/
 methods="built"
 for variant in ${BENCH_SLOTS:-}; do
     nslots=${variant%x*} size=${variant#*x}
-    mkdir "$variant"
-    for program in sem_producer sem_consumer; do
-        ${CC:-cc} -std=c17 -O2 -I"$lab" -DNSLOTS="$nslots" -DSLOT_SIZE="$size" \
-            -o "$variant/$program" "$lab/$program.c"
-    done
+    # The lab's own build (lab.mk: the helper sources linked in), out of tree.
+    make -s --no-print-directory -C "$lab" OUT="$scratch/$variant/" \
+        CPPFLAGS="-DNSLOTS=$nslots -DSLOT_SIZE=$size" \
+        "$scratch/$variant/sem_producer" "$scratch/$variant/sem_consumer" >/dev/null
     methods="$methods $variant"
 done
 methods="$methods pipe"

@@ -62,7 +62,7 @@ static void refuse(const char *program, const char *kind, char option, key_t key
         fprintf(stderr, "belongs to uid %ld%s, mode %04o", owner, owner == me ? " (you)" : "",
                 (unsigned)(perm->mode & 0777));
     fprintf(stderr, ": %s uses only its own objects, mode %04o, so it used nothing.\n",
-            program, SEM_PERMS);
+            program, OWNER_ONLY);
     if (owner == me)
         fprintf(stderr, "%s: if no program of yours uses it, remove it with: ipcrm -%c %d\n",
                 program, option, id);
@@ -76,7 +76,7 @@ static bool is_own(const struct ipc_perm *perm)
 {
     uid_t me = geteuid();
 
-    return perm->uid == me && perm->cuid == me && (perm->mode & 0777) == SEM_PERMS;
+    return perm->uid == me && perm->cuid == me && (perm->mode & 0777) == OWNER_ONLY;
 }
 
 bool own_set(const char *program, int semid, key_t key, struct semid_ds *ds)

@@ -1,12 +1,13 @@
 /*
  * sem_lab.h -- what the programs of 07-semaphore share.
  *
- * sem_counter uses only SEM_PERMS and union semun: its objects are
+ * sem_counter uses only OWNER_ONLY and union semun: its objects are
  * IPC_PRIVATE, shared with its own children. sem_producer and sem_consumer
  * meet through two ftok(".", ...) keys and share the layout of the bounded
  * buffer below, so both must be built with the same NSLOTS and SLOT_SIZE
  * (make CPPFLAGS='-DNSLOTS=4 -DSLOT_SIZE=4096' changes both; the joiner
- * checks the creator's sizes and refuses a mismatch).
+ * checks the creator's sizes and refuses a mismatch). What the pair does
+ * with the buffer, its set-up and its waits, is in sem_buffer.h.
  */
 #ifndef SEM_LAB_H
 #define SEM_LAB_H
@@ -25,7 +26,7 @@
 
 /* Owner read and write only: the original examples' 0666 lets every user on the machine
  * post and take slots, or read the data. */
-#define SEM_PERMS 0600
+#define OWNER_ONLY 0600
 
 /* The bounded buffer: NSLOTS slots of SLOT_SIZE bytes (8 x 256 KiB = 2 MiB).
  * A slot is what one read() fills and one write() empties: each slot costs
@@ -52,6 +53,9 @@ enum {
     NSEMS
 };
 
+/* The two sides of the bounded buffer: the index of each side's fields below. */
+enum role { PRODUCER, CONSUMER };
+
 /* What a side tells its partner before it removes the objects. */
 enum side_state { RUNNING, DONE, FAILED };
 
@@ -77,11 +81,9 @@ struct slot {
  * atomics work between processes as between threads). */
 struct buffer {
     int nslots, slot_size;              /* the creator's sizes, checked by the joiner */
-    _Atomic pid_t producer_pid;         /* who joined (0 = not yet): set under SEM_MUTEX */
-    _Atomic pid_t consumer_pid;
-    _Atomic int producer_state;         /* enum side_state */
-    _Atomic int consumer_state;
-    struct file_id input, output;       /* set under SEM_MUTEX, with the PIDs */
+    _Atomic pid_t pid[2];               /* by role: who joined (0 = not yet), set under SEM_MUTEX */
+    _Atomic int state[2];               /* by role: enum side_state */
+    struct file_id file[2];             /* by role: FILE, OUTFILE; set under SEM_MUTEX, with the PIDs */
     struct slot slot[NSLOTS];
 };
 
@@ -93,7 +95,7 @@ union semun {
 };
 
 /* sem_checks.c: whether an object we found at our key is ours alone (owner
- * and creator our effective uid, mode SEM_PERMS), filling *ds. If not, it
+ * and creator our effective uid, mode OWNER_ONLY), filling *ds. If not, it
  * says on stderr whose it is and what to do, and returns false: then the
  * caller uses nothing and exits 1 (CONTRACT.md, rule 13). */
 bool own_set(const char *program, int semid, key_t key, struct semid_ds *ds);
