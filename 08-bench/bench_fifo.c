@@ -36,8 +36,8 @@ static void fifo_open(struct link *l, size_t size)
      * EEXIST: fifo_taken(name) (never use a name that is there); another
      * error: die(). After each, set live.fifos (1, then 2), so that
      * release_all() removes what exists.
-     * Checked by: make test LAB=08 T='leaves no IPC object' */
-    not_written("fifo_open", "bench_fifo.c");
+     * Checked by: make test LAB=08 T='leaves no IPC object|another user' */
+    fail("fifo_open: not written yet (TODO in bench_fifo.c)");
 #endif
 }
 
@@ -79,11 +79,11 @@ static void fifo_attach(struct link *l)
  * as l->out_fd and l->in_fd. Open with O_NOFOLLOW and check_own_fifo() what
  * you opened; on EINTR check_stop(), partner_ended() if child_exited, and try
  * again. Then the parent removes the names: remove_fifos() (false: fail()).
- * Checked by: make test LAB=08 T='leaves no IPC object' */
+ * Checked by: make test LAB=08 T='leaves no IPC object|another user' */
 static void fifo_attach(struct link *l)
 {
     (void)l;
-    not_written("fifo_attach", "bench_fifo.c");
+    fail("fifo_attach: not written yet (TODO in bench_fifo.c)");
 }
 #endif
 

@@ -24,7 +24,7 @@ static void socket_open(struct link *l, size_t size)
      * die("socketpair") if it fails.
      * Checked by: make test LAB=08 T='for every mechanism' */
     (void)l;
-    not_written("socket_open", "bench_socket.c");
+    fail("socket_open: not written yet (TODO in bench_socket.c)");
 #endif
 }
 
@@ -41,7 +41,7 @@ static void socket_attach(struct link *l)
      * and l->in_fd; close() the other one.
      * Checked by: make test LAB=08 T='for every mechanism' */
     (void)l;
-    not_written("socket_attach", "bench_socket.c");
+    fail("socket_attach: not written yet (TODO in bench_socket.c)");
 #endif
 }
 

@@ -202,10 +202,10 @@ extern struct live {                        /* what the parent must undo when it
     void *shm;
     int fifos;                  /* how many of the two FIFOs exist */
 } live;
+/* NAME: [MECHANISM: ]what: strerror, or the message; everything removed; exit 1. */
 _Noreturn void die(const char *what);
 _Noreturn void fail(const char *format, ...);
 _Noreturn void partner_ended(void);
-_Noreturn void not_written(const char *function, const char *file);
 void catch_signal(int sig, void (*handler)(int));
 void catch_signals(void);
 void check_stop(void);
