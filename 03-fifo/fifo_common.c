@@ -159,7 +159,8 @@ int read_exact(int fd, void *buf, size_t len)
      * Before each call, stop_if_signalled(); retry after EINTR (a signal
      * came); return 0 when read() returns 0 (end of file: every writer has
      * closed), -1 on any other error, 1 once all len bytes are read.
-     * Checked by: make test LAB=03 T='arrive' */
+     * Checked by, with the producer's send_frame, send_all and the
+     * consumer's receive_all: make test LAB=03 T='arrive', then make test LAB=03 */
     (void)fd, (void)buf, (void)len;
     fprintf(stderr, "%s: read_exact: not written yet (TODO in fifo_common.c)\n", program_name);
     refuse();
@@ -186,7 +187,8 @@ int write_all(int fd, const void *buf, size_t len)
     /* TODO: call write() until all len bytes of buf are written: it may
      * write fewer. Before each call, stop_if_signalled(); retry after EINTR;
      * return -1 on any other error (EPIPE: no reader left), 0 once all is
-     * written. Checked by: make test LAB=03 T='arrive' */
+     * written. Checked by, with the producer's send_frame, send_all and the
+     * consumer's receive_all: make test LAB=03 T='arrive', then make test LAB=03 */
     (void)fd, (void)buf, (void)len;
     fprintf(stderr, "%s: write_all: not written yet (TODO in fifo_common.c)\n", program_name);
     refuse();

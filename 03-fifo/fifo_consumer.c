@@ -92,7 +92,8 @@ static int open_fifo(const char *path)
      * producer, or fifo_create, was first). If we made it, set fifo_to_remove
      * to path, so that clean_up() removes it. Then open() it O_RDONLY |
      * O_NONBLOCK | O_NOFOLLOW and return the descriptor; die() if a call
-     * fails. Checked by: make test LAB=03 T='consumer.*(waits|PATH)' */
+     * fails. Checked by, with wait_for_producer: make test LAB=03
+     * T='consumer stopped by SIG[A-Z]+ while it waits|missing folder|symbolic link at PATH|before the consumer' */
     (void)path;
     fprintf(stderr, "fifo_consumer: open_fifo: not written yet (TODO in fifo_consumer.c)\n");
     refuse();
@@ -146,7 +147,8 @@ static void wait_for_producer(int fd, const char *path)
      * stop_if_signalled() before each poll() and again after EINTR (Ctrl-C
      * while we wait); die() on any other error. Then clear O_NONBLOCK with
      * fcntl(F_GETFL, F_SETFL), so that read() waits for data.
-     * Checked by: make test LAB=03 T='consumer.*(waits|PATH)' */
+     * Checked by, with open_fifo: make test LAB=03
+     * T='consumer stopped by SIG[A-Z]+ while it waits|missing folder|symbolic link at PATH|before the consumer' */
     (void)fd, (void)path;
     fprintf(stderr, "fifo_consumer: wait_for_producer: not written yet (TODO in fifo_consumer.c)\n");
     refuse();
@@ -211,8 +213,9 @@ static long long receive_all(int in, const char *path, int out, const char *out_
      * second producer). Pass FRAME_START's data to check_start(); write
      * FRAME_DATA's bytes to out with write_all() and count them. End of file
      * before FRAME_END: say the producer stopped before the end, refuse().
-     * Return the count. Checked by: make test LAB=03 T='arrive|producer|stdin|OUTFILE'
-     */
+     * Return the count. Checked by, with read_exact, write_all and the
+     * producer's send_frame, send_all: make test LAB=03 T='arrive', then
+     * make test LAB=03 */
     (void)in, (void)path, (void)out, (void)out_name, (void)old;
     fprintf(stderr, "fifo_consumer: receive_all: not written yet (TODO in fifo_consumer.c)\n");
     refuse();

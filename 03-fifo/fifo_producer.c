@@ -111,7 +111,8 @@ static int make_fifo(const char *path)
 #else
     /* TODO: mkfifo() PATH with mode OWNER_ONLY and return 1. If the name
      * exists (EEXIST: the consumer was first), return 0; on any other error
-     * die(). Checked by: make test LAB=03 T='producer (refuses|stopped)' */
+     * die(). Checked by:
+     * make test LAB=03 T='producer refuses a (PATH|FIFO)|producer stopped|others may open' */
     (void)path;
     fprintf(stderr, "fifo_producer: make_fifo: not written yet (TODO in fifo_producer.c)\n");
     refuse();
@@ -135,7 +136,8 @@ static int open_fifo(const char *path)
     /* TODO: open() PATH O_WRONLY | O_NOFOLLOW: it waits until a reader opens
      * the FIFO. Call stop_if_signalled() before each try and try again after
      * EINTR (Ctrl-C while we wait); die() on any other error. Return the
-     * descriptor. Checked by: make test LAB=03 T='producer (refuses|stopped)' */
+     * descriptor. Checked by:
+     * make test LAB=03 T='producer refuses a (PATH|FIFO)|producer stopped|others may open' */
     (void)path;
     fprintf(stderr, "fifo_producer: open_fifo: not written yet (TODO in fifo_producer.c)\n");
     refuse();
@@ -166,7 +168,8 @@ static void send_frame(int out, uint32_t type, const void *data, size_t len, con
      * side by side in one buffer and write_all() it to out: one write() of at
      * most PIPE_BUF bytes is atomic. If it fails with EPIPE, say that the
      * consumer has gone, naming PATH, and exit 1; else die().
-     * Checked by: make test LAB=03 T='arrive|consumer' */
+     * Checked by, with read_exact, write_all and the consumer's receive_all:
+     * make test LAB=03 T='arrive', then make test LAB=03 */
     (void)out, (void)type, (void)data, (void)len, (void)path;
     fprintf(stderr, "fifo_producer: send_frame: not written yet (TODO in fifo_producer.c)\n");
     refuse();
@@ -198,7 +201,8 @@ static long long send_all(int in, const char *in_name, int out, const char *path
      * (end of file), and send what each read() gave as one FRAME_DATA frame.
      * stop_if_signalled() before each read(), retry after EINTR, die() on
      * another error. Return the number of bytes sent.
-     * Checked by: make test LAB=03 T='arrive|consumer' */
+     * Checked by, with read_exact, write_all and the consumer's receive_all:
+     * make test LAB=03 T='arrive', then make test LAB=03 */
     (void)in, (void)in_name, (void)out, (void)path;
     fprintf(stderr, "fifo_producer: send_all: not written yet (TODO in fifo_producer.c)\n");
     refuse();
