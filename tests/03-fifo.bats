@@ -6,9 +6,12 @@ load test_helper
 
 setup()    { lab_setup 03-fifo; }
 # The FIFO "sink" is the test's own (see stalled_pair), never a leftover; so
-# is "feed" (see killed_producer). A small disk (see small_disk) is unmounted.
+# is "feed" (see killed_producer), and "elsewhere" (the symbolic link tests,
+# when they fail before they remove it). A small disk (see small_disk) is
+# unmounted.
 teardown() {
     [ -z "${SINK:-}" ] || { exec 4<&-; rm -f "$WORK/sink" "$WORK/feed"; }
+    [ -z "${WORK:-}" ] || rm -f "$WORK/elsewhere"
     [ -z "${DISK:-}" ] || umount "$DISK" 2>/dev/null || true
     lab_teardown
 }
