@@ -715,7 +715,8 @@ stopped_while_waiting() {
 # killed_producer: a producer that reads its stdin from the FIFO "feed",
 # which the test writes on fd 4, sending to a consumer that writes OUTFILE
 # out.txt; returns once 200000 bytes have gone into feed (so more than a
-# pipe's 64 KiB have passed through the producer), and kills the producer
+# pipe's 64 KiB have passed through the producer; fails if they do not
+# within the time limit), and kills the producer
 # with SIGKILL in mid-transfer. Sets consumer (its start_bg PID).
 killed_producer() {
     mkfifo feed
@@ -727,7 +728,9 @@ killed_producer() {
     wait_blocked "$consumer"
     start_bg producer sh -c 'exec fifo_producer my_fifo < feed'
     producer=$BG_PID
-    head -c 200000 /dev/urandom >&4
+    # Bounded: a pair that stops moving data would leave head blocked.
+    timeout "$LAB_TIMEOUT" head -c 200000 /dev/urandom >&4 ||
+        broke "03-fifo, partners and signals: the pair keeps the data moving (200000 bytes did not get through the producer in $LAB_TIMEOUT s)"
     kill -KILL "$(program_pid "$producer")"
     wait_bg "$producer" || true
     exec 4<&-
