@@ -26,8 +26,9 @@ HELPER_OBJECTS := $(addprefix $(OUT),$(HELPERS:.c=.o))
 CFLAGS   ?= -O2 -g
 # Warnings live apart from CFLAGS, so that overriding CFLAGS never drops them.
 WARNINGS := -std=c17 -Wall -Wextra -Wpedantic $(if $(STRICT),-Werror)
-# The solutions, unless HANDOUT=1.
-SOLUTION_FLAG := $(if $(HANDOUT),,-DSOLUTION)
+# The solutions, unless HANDOUT=1 is on make's command line (a HANDOUT in
+# the environment is not for us).
+SOLUTION_FLAG := $(if $(and $(HANDOUT),$(filter command line,$(origin HANDOUT))),,-DSOLUTION)
 # -MMD -MP write a dependency file beside each binary: editing a header rebuilds its users.
 DEPFLAGS  = -MMD -MP -MF $@.d
 

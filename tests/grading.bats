@@ -7,8 +7,8 @@ load test_helper
 
 setup_file() {
     # One handout for the tests that look at it.
-    export HANDOUT=$BATS_FILE_TMPDIR/handout
-    without_bats "$REPO/grading/handout" "$HANDOUT" >"$BATS_FILE_TMPDIR/handout.log" 2>&1
+    export HANDOUT_COPY=$BATS_FILE_TMPDIR/handout
+    without_bats "$REPO/grading/handout" "$HANDOUT_COPY" >"$BATS_FILE_TMPDIR/handout.log" 2>&1
 }
 
 setup() {
@@ -308,7 +308,7 @@ grade_all_root_only() {
     printf 'int main(void) { return 0; }\n' >subs/extra/09-free/free.c
     printf '@test "09-free: passes" { true; }\n' >subs/extra/tests/09-free.bats
     mkdir -p subs/unfinished/01-popen
-    cp "$HANDOUT"/01-popen/*.c subs/unfinished/01-popen/
+    cp "$HANDOUT_COPY"/01-popen/*.c subs/unfinished/01-popen/
     cp -r subs/right subs/typo
     sed -i 's/return WEXITSTATUS(status);/return WEXITSTATUS(status)/' subs/typo/01-popen/popen_write.c
     run without_bats make -C "$REPO" --no-print-directory grade-all SUBMISSIONS="$BATS_TEST_TMPDIR/subs" JOBS=2 LAB=01
@@ -391,20 +391,20 @@ grade_all_root_only() {
     refute grep -q 'warning' "$BATS_FILE_TMPDIR/handout.log"
     (cd "$REPO" && git ls-files --cached --others --exclude-standard | while read -r f; do [ -e "$f" ] && echo "$f"; done) |
         grep -vE '^(\.ci/|\.github/workflows/ci\.yml$)' | sort >repo.files
-    assert [ -f "$HANDOUT/.github/workflows/classroom.yml" ]
-    (cd "$HANDOUT" && find . -type f | sed 's|^\./||') | sort >handout.files
+    assert [ -f "$HANDOUT_COPY/.github/workflows/classroom.yml" ]
+    (cd "$HANDOUT_COPY" && find . -type f | sed 's|^\./||') | sort >handout.files
     diff -u repo.files handout.files
     marked_sources >marked
     for file in $(cat repo.files); do
-        grep -qxF "$file" marked || cmp "$REPO/$file" "$HANDOUT/$file"
+        grep -qxF "$file" marked || cmp "$REPO/$file" "$HANDOUT_COPY/$file"
     done
     for file in $(cat marked); do
-        awk -f "$REPO/grading/solution.awk" -v part=handout "$REPO/$file" | cmp - "$HANDOUT/$file"
-        refute grep -qE '^[[:space:]]*#[[:space:]]*(ifdef|if defined|ifndef)[[:space:]]*\(?SOLUTION' "$HANDOUT/$file"
-        grep -q 'TODO' "$HANDOUT/$file" || fail "$file: the handout has no TODO saying what to write"
+        awk -f "$REPO/grading/solution.awk" -v part=handout "$REPO/$file" | cmp - "$HANDOUT_COPY/$file"
+        refute grep -qE '^[[:space:]]*#[[:space:]]*(ifdef|if defined|ifndef)[[:space:]]*\(?SOLUTION' "$HANDOUT_COPY/$file"
+        grep -q 'TODO' "$HANDOUT_COPY/$file" || fail "$file: the handout has no TODO saying what to write"
     done
     for lab in $(cut -d/ -f1 marked | sort -u); do
-        grep -q 'not written yet' "$HANDOUT/$lab"/*.c || fail "$lab: no stub in the handout says \"not written yet\""
+        grep -q 'not written yet' "$HANDOUT_COPY/$lab"/*.c || fail "$lab: no stub in the handout says \"not written yet\""
     done
 }
 
@@ -424,7 +424,7 @@ grade_all_root_only() {
         fi
     done < <(cd "$REPO" && git ls-files --cached --others --exclude-standard)
     trimmed kept >kept.sorted
-    find "$HANDOUT" -type f -exec cat {} + >handout.all
+    find "$HANDOUT_COPY" -type f -exec cat {} + >handout.all
     trimmed handout.all >handout.sorted
 
     # Distinctive: a line of code (not a comment or a lone brace) of 12
@@ -455,26 +455,26 @@ grade_all_root_only() {
             [ "$cc" = clang ] && [ -z "${CI:-}" ] && continue
             fail "$cc is not installed"
         fi
-        run without_bats make -C "$HANDOUT" -s clean
-        run without_bats make -C "$HANDOUT" -s STRICT=1 CC=$cc
+        run without_bats make -C "$HANDOUT_COPY" -s clean
+        run without_bats make -C "$HANDOUT_COPY" -s STRICT=1 CC=$cc
         assert_success
         refute_output --partial 'warning'
     done
 }
 
 @test "grading: make grade in the handout completes, scores low, says what is not written yet, and prints Score: last" {
-    run without_bats make -C "$HANDOUT" --no-print-directory grade LAB='01 02 08'
+    run without_bats make -C "$HANDOUT_COPY" --no-print-directory grade LAB='01 02 08'
     assert_success
     assert_regex "${lines[-1]}" '^Score: [0-9.]+/300$'
     assert_equal "$(grep -c '^Score:' <<<"$output")" 1
     score=${lines[-1]#Score: }
     awk -v s="${score%/*}" 'BEGIN { exit !(s <= 300 / 4) }' ||
         fail "an untouched handout should score at most a quarter of the points, not $score"
-    grep -q 'not written yet' "$HANDOUT/grading/results/results.json"
+    grep -q 'not written yet' "$HANDOUT_COPY/grading/results/results.json"
 }
 
 @test "grading: make demo in the handout runs every lab, saying which are not written yet, and exits 0" {
-    run without_bats make -C "$HANDOUT" --no-print-directory demo
+    run without_bats make -C "$HANDOUT_COPY" --no-print-directory demo
     assert_success
     for lab in "$REPO"/[0-9][0-9]-*/; do
         lab=$(basename "$lab")
