@@ -20,7 +20,7 @@
 #define LENGTH_QUEUE_PROJ_ID 'l'
 
 /* Only the owner may read and write (the original's 0666 lets every user in). */
-#define OBJECT_PERMS 0600
+#define OWNER_ONLY 0600
 
 /* Bytes per chunk when shm_copy has no -b option (the original SHMSIZE). */
 #ifndef CHUNK_DEFAULT
