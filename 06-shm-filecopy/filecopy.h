@@ -9,18 +9,27 @@
  * the command line; the reader finds the queue by its key. The sizes can be
  * changed at build time, e.g.
  *     make -B CPPFLAGS=-DMAX_SLOTS=1
+ * The ring's mechanics are in ring.c (ring.h), shm_copy's checks in
+ * checks.c (checks.h).
  */
 #ifndef FILECOPY_H
 #define FILECOPY_H
 
 #include <stddef.h>
+#include <sys/ipc.h>
 
 /* The keys: ftok(".", SEGMENT_PROJ_ID) and ftok(".", LENGTH_QUEUE_PROJ_ID). */
 #define SEGMENT_PROJ_ID 's'
 #define LENGTH_QUEUE_PROJ_ID 'l'
 
-/* Only the owner may read and write (the original's 0666 lets every user in). */
+/* OWNER_ONLY: the mode of both objects, 0600: only their owner may read and
+ * write them (the original's 0666 lets every user in). */
 #define OWNER_ONLY 0600
+
+/* An object both programs may use: owner and creator the effective uid,
+ * mode exactly OWNER_ONLY (setup.c). Anything else may be another user's
+ * trap (CONTRACT.md, rule 13), so it is refused, never used. */
+int is_own(const struct ipc_perm *perm);
 
 /* Bytes per chunk when shm_copy has no -b option (the original SHMSIZE). */
 #ifndef CHUNK_DEFAULT

@@ -10,8 +10,9 @@
  * segment and its length. It checks that each lies inside the segment and
  * writes exactly that many bytes of each to DST, the whole batch in one
  * writev() (never strcpy(): a file may hold NUL bytes), then gives the
- * batch's slots back: a FREE_MSG, and SIGUSR1 to wake shm_copy. A length of
- * 0 ends the file. DST is created or truncated, never appended to.
+ * batch's slots back: a FREE_MSG, and SIGUSR1 to wake shm_copy (give_back()
+ * in ring.c). A length of 0 ends the file. DST is created or truncated,
+ * never appended to.
  *
  * Partner: shm_copy, which starts this program with the id of a segment it
  * created and the name of a temporary file beside its DST, and which
@@ -27,7 +28,7 @@
  * Read: shmop(2), shmctl(2), msgop(2), ftok(3), writev(2), kill(2), prctl(2),
  * madvise(2).
  */
-#define _GNU_SOURCE                     /* madvise() and MADV_POPULATE_READ (Linux) */
+#define _GNU_SOURCE                     /* prctl() and PR_SET_PDEATHSIG (Linux) */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
-#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/shm.h>
@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "filecopy.h"
+#include "ring.h"
 
 static void usage(void)
 {
@@ -103,31 +104,16 @@ static size_t segment_size(int shmid, pid_t *writer)
 static void check_queue(int msqid)
 {
     struct msqid_ds ds;
-    uid_t me = geteuid();
 
     if (msgctl(msqid, IPC_STAT, &ds) == -1)
         die("msgctl IPC_STAT", NULL);
-    if (ds.msg_perm.uid != me || ds.msg_perm.cuid != me || (ds.msg_perm.mode & 0777) != OWNER_ONLY) {
+    if (!is_own(&ds.msg_perm)) {
         fprintf(stderr, "shm_copy_reader: the message queue %d at this folder's key belongs to "
                 "uid %ld (made by uid %ld, mode %04o), not to shm_copy: not used; only that "
                 "user or root can remove it, or copy in another folder\n", msqid,
                 (long)ds.msg_perm.uid, (long)ds.msg_perm.cuid, (unsigned)(ds.msg_perm.mode & 0777));
         exit(1);
     }
-}
-
-/* Maps all the segment's pages now, in one call, instead of a page fault at
- * a time (see map_ring_now() in shm_copy.c). Linux 5.14 and later; only a
- * speed-up, so a failure is reported and the copy goes on. */
-static void map_ring_now(const char *ring, size_t size)
-{
-#ifdef MADV_POPULATE_READ
-    if (madvise((void *)ring, size, MADV_POPULATE_READ) == -1 && errno != EINVAL)
-        fprintf(stderr, "shm_copy_reader: madvise: %s\n", strerror(errno));
-#else
-    (void)ring;
-    (void)size;
-#endif
 }
 
 /* Opens DST for writing, empty. O_NONBLOCK: a FIFO with no reader fails at
@@ -169,18 +155,6 @@ static void receive_batch(int msqid, struct length_msg *msg)
                 msg->count, size);
         exit(1);
     }
-}
-
-/* Tells the writer that count more slots are empty, and wakes it. */
-static void give_back(int msqid, pid_t writer, size_t count)
-{
-    struct length_msg msg = { .mtype = FREE_MSG, .count = count };
-
-    while (msgsnd(msqid, &msg, LENGTH_MSG_SIZE(0), 0) == -1)
-        if (errno != EINTR)
-            die("msgsnd", NULL);
-    if (kill(writer, SIGUSR1) == -1)
-        die("kill", "shm_copy");
 }
 
 /* Writes all the bytes that iov[0], ..., iov[count - 1] point to. writev()
@@ -235,9 +209,9 @@ static int write_batch(int fd, const char *ring, size_t segsz, const struct leng
 #else
 /* TODO: the functions main's loop calls: receive_batch() (msgrcv() of the
  * next LENGTH_MSG, checked: as long as its count says), write_batch() (the
- * batch's chunks to fd with one writev(), each chunk checked to lie inside
- * the segment; a chunk of length 0 ends the file) and give_back() (a
- * FREE_MSG with the count of emptied slots, then SIGUSR1 to the writer). */
+ * batch's chunks to fd with one writev(), again for what a short writev()
+ * left, each chunk checked to lie inside the segment; a chunk of length 0
+ * ends the file). give_back() is in ring.c. */
 #endif
 
 int main(int argc, char *argv[])
@@ -264,7 +238,8 @@ int main(int argc, char *argv[])
     const char *ring = shmat(shmid, NULL, SHM_RDONLY);
     if (ring == (void *)-1)
         die("shmat", NULL);
-    map_ring_now(ring, segsz);
+    if (map_ring_now(ring, segsz, 0) == -1)
+        fprintf(stderr, "shm_copy_reader: madvise: %s\n", strerror(errno));   /* only a speed-up */
     int fd = open_destination(dst);
 
 #ifdef SOLUTION
@@ -281,7 +256,7 @@ int main(int argc, char *argv[])
 #else
     /* TODO: receive the first batch, print "my parent pid is WRITER" and
      * "my(read) pid is PID" (then fflush), then write each batch and give
-     * its slots back until the batch that ends the file.
+     * its slots back (give_back(), ring.c) until the batch that ends the file.
      * Checked by: make test LAB=06 T='copies a file|files of|arrive|truncated|20 copies' */
     (void)ring, (void)segsz, (void)writer, (void)msqid;
     fprintf(stderr, "shm_copy_reader: main: not written yet (TODO in shm_copy_reader.c)\n");
