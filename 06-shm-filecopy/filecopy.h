@@ -5,12 +5,12 @@
  * The segment is a ring of slots of CHUNK bytes: chunk number i of the file
  * goes into slot i % slots. Both IPC objects have keys from ftok(".",
  * PROJ_ID), so both programs run in the same folder (shm_copy's child
- * does). As in the original example, shm_copy passes the segment's id to the reader on
- * the command line; the reader finds the queue by its key. The sizes can be
- * changed at build time, e.g.
+ * does). As in the original example, shm_copy passes the segment's id to
+ * the reader on the command line; the reader finds the queue by its key.
+ * The sizes can be changed at build time, e.g.
  *     make -B CPPFLAGS=-DMAX_SLOTS=1
- * The ring's mechanics are in ring.c (ring.h), shm_copy's checks in
- * checks.c (checks.h).
+ * The ring's mechanics are in ring.c (ring.h), both programs' set-up and
+ * checks in setup.c (setup.h).
  */
 #ifndef FILECOPY_H
 #define FILECOPY_H

@@ -1,13 +1,14 @@
 /*
- * setup.c -- shm_copy's set-up and checks around the copy (declared in
- * setup.h; is_own() is shared with shm_copy_reader). The lesson is in
- * shm_copy.c; this is the robustness around it: -b CHUNK, the partner's
- * path, SRC and DST, the temporary file that becomes DST, how the reader
- * ended, the size of the copy, and rules 13 and 14 (objects another user
- * made, objects a killed run left).
+ * setup.c -- the set-up and checks around the copy, linked into both
+ * programs (declared in setup.h). The lesson is in shm_copy.c and
+ * shm_copy_reader.c; this is the robustness around it: the messages, the
+ * writer's signal handler, -b CHUNK, the partner's path, SRC and DST, the
+ * temporary file that becomes DST, how the reader ended, the size of the
+ * copy, removing the objects, rules 13 and 14 (objects another user made,
+ * objects a killed run left), and the reader's checks of what it is given.
  *
- * Read: stat(2), mkstemp(3), rename(2), readlink(2), waitpid(2),
- * msgctl(2), shmctl(2).
+ * Read: sigaction(2), stat(2), mkstemp(3), rename(2), readlink(2),
+ * waitpid(2), msgctl(2), shmctl(2).
  */
 #define _GNU_SOURCE                     /* strsignal(); mkstemp(), fchmod() under -std=c17 */
 
@@ -31,16 +32,56 @@
 #include "ring.h"
 #include "setup.h"
 
-static void warn(const char *what, const char *name)
+/* program_invocation_short_name: shm_copy or shm_copy_reader (GNU libc). */
+void warn(const char *what, const char *name)
 {
-    fprintf(stderr, "shm_copy: %s%s%s: %s\n", what, name ? " " : "", name ? name : "",
-            strerror(errno));
+    fprintf(stderr, "%s: %s%s%s: %s\n", program_invocation_short_name, what, name ? " " : "",
+            name ? name : "", strerror(errno));
 }
 
-static void die(const char *what, const char *name)
+void die(const char *what, const char *name)
 {
     warn(what, name);
     exit(1);
+}
+
+volatile sig_atomic_t reader_ended;     /* SIGCHLD came */
+volatile sig_atomic_t stop_signal;      /* SIGINT, SIGTERM or SIGHUP came */
+
+static const int wake_list[] = { SIGUSR1, SIGCHLD, SIGINT, SIGTERM, SIGHUP };
+#define WAKE_COUNT (sizeof wake_list / sizeof wake_list[0])
+
+/* Only sets a flag; SIGUSR1 needs a handler too, or it would kill us. */
+static void on_signal(int sig)
+{
+    if (sig == SIGCHLD)
+        reader_ended = 1;
+    else if (sig != SIGUSR1)
+        stop_signal = sig;
+}
+
+int catch_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < WAKE_COUNT; i++) {
+        sa.sa_flags = SA_RESTART | (wake_list[i] == SIGCHLD ? SA_NOCLDSTOP : 0);
+        if (sigaction(wake_list[i], &sa, NULL) == -1) {
+            warn("sigaction", NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void wake_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < WAKE_COUNT; i++)
+        sigaddset(set, wake_list[i]);
 }
 
 /* SHMMAX, which bounds CHUNK and the ring. */
@@ -161,6 +202,39 @@ void make_temporary(const char *dst, mode_t mode, char *tmp, size_t size)
     }
 }
 
+/* The end of the copy: DST is replaced only by a complete copy. */
+int finish_temporary(const char *tmp, const char *dst, int ok)
+{
+    if (ok && rename(tmp, dst) == -1) {
+        warn("rename to", dst);
+        ok = 0;
+    }
+    if (!ok && unlink(tmp) == -1)
+        warn("unlink", tmp);
+    return ok;
+}
+
+/* Forks; the child execs the reader with the segment id and the file to
+ * fill. Its stdout is flushed first, so that the child does not print it again. */
+pid_t start_reader(const char *reader, int shmid, const char *tmp)
+{
+    char id[16];
+
+    snprintf(id, sizeof id, "%d", shmid);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == -1) {
+        warn("fork", NULL);
+        return -1;
+    }
+    if (pid == 0) {
+        execl(reader, "shm_copy_reader", id, tmp, (char *)NULL);
+        fprintf(stderr, "shm_copy: exec %s: %s\n", reader, strerror(errno));
+        _exit(127);
+    }
+    return pid;
+}
+
 /*
  * Collects the reader: stops it first (SIGTERM) if it has not ended by
  * itself (the copy failed, or a stop signal came). Returns 0 only if it
@@ -212,6 +286,25 @@ int check_size(const char *tmp, off_t total)
         return -1;
     }
     return 0;
+}
+
+int remove_objects(int msqid, int shmid, char *ring)
+{
+    int status = 0;
+
+    if (ring != NULL && shmdt(ring) == -1) {
+        warn("shmdt", NULL);
+        status = -1;
+    }
+    if (shmid != -1 && shmctl(shmid, IPC_RMID, NULL) == -1) {
+        warn("shmctl IPC_RMID", NULL);
+        status = -1;
+    }
+    if (msqid != -1 && msgctl(msqid, IPC_RMID, NULL) == -1) {
+        warn("msgctl IPC_RMID", NULL);
+        status = -1;
+    }
+    return status;
 }
 
 /* The owner of object id from /proc/sysvipc/FILE (column 8 of msg and
@@ -300,3 +393,68 @@ void explain_taken(key_t queue_key, key_t segment_key)
                 "run shm_copy again\n");
 }
 
+
+/*
+ * The reader's checks. shmid must be a segment our parent made (so it is
+ * shm_copy's, and our SIGUSR1s go to shm_copy); returns its size and the
+ * writer's PID.
+ */
+size_t writer_segment(int shmid, pid_t *writer)
+{
+    struct shmid_ds ds;
+
+    if (shmctl(shmid, IPC_STAT, &ds) == -1) {
+        if (errno == EINVAL || errno == EIDRM) {
+            fprintf(stderr, "shm_copy_reader: no shared memory segment has id %d\n", shmid);
+            exit(1);
+        }
+        die("shmctl IPC_STAT", NULL);
+    }
+    if (ds.shm_cpid != getppid()) {
+        fprintf(stderr, "shm_copy_reader: segment %d was not made by my parent: "
+                "run shm_copy instead\n", shmid);
+        exit(1);
+    }
+    *writer = ds.shm_cpid;
+    return ds.shm_segsz;
+}
+
+/* The queue at our key must be the one shm_copy made: ours alone, mode 0600
+ * (rule 13). One another user made could read or forge the lengths. */
+void check_queue(int msqid)
+{
+    struct msqid_ds ds;
+
+    if (msgctl(msqid, IPC_STAT, &ds) == -1)
+        die("msgctl IPC_STAT", NULL);
+    if (!is_own(&ds.msg_perm)) {
+        fprintf(stderr, "shm_copy_reader: the message queue %d at this folder's key belongs to "
+                "uid %ld (made by uid %ld, mode %04o), not to shm_copy: not used; only that "
+                "user or root can remove it, or copy in another folder\n", msqid,
+                (long)ds.msg_perm.uid, (long)ds.msg_perm.cuid, (unsigned)(ds.msg_perm.mode & 0777));
+        exit(1);
+    }
+}
+
+/* Opens DST for writing, empty. O_NONBLOCK: a FIFO with no reader fails at
+ * once instead of blocking, and is refused like any file that is not regular. */
+int open_destination(const char *dst)
+{
+    struct stat st;
+    int fd = open(dst, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0666);
+
+    if (fd == -1)
+        die("open", dst);
+    if (fstat(fd, &st) == -1)
+        die("stat", dst);
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "shm_copy_reader: %s: not a regular file\n", dst);
+        exit(1);
+    }
+    /* Not "ab": a second run must not double the file. Only a file with
+     * data is truncated: ext4 writes a file truncated to 0 out to disk as
+     * soon as it is closed (auto_da_alloc), which costs time for nothing. */
+    if (st.st_size > 0 && ftruncate(fd, 0) == -1)
+        die("truncate", dst);
+    return fd;
+}

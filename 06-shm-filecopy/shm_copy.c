@@ -16,20 +16,17 @@
  *      |  <-- FREE_MSG: "this many slots are empty again" <-- queue <------  |
  *      '  <-- SIGUSR1: "wake up" -----------------------------------------  '
  *
- * The segment is a ring of about RING_BYTES: the writer fills one half
- * while the reader empties the other, and the lengths and the wake-ups go
- * once per half ring (ring.c keeps the slots and the batches). The writer
- * sleeps in sigsuspend() until the reader's SIGUSR1, the reader's death
- * (SIGCHLD) or a stop signal, blocked from the moment it checks the queue,
- * so none is lost (the original's kill() then pause() could hang).
+ * The writer fills one half of the ring while the reader empties the other;
+ * lengths and wake-ups go once per half ring (ring.c). The writer sleeps
+ * in sigsuspend() with the wake-up signals blocked from the moment it
+ * checks the queue, so none is lost (the original's kill() then pause()
+ * could hang).
  *
  * Partner: shm_copy_reader, found beside this program (/proc/self/exe).
- * IPC objects: this program creates the segment and the queue, keys
- * ftok(".", SEGMENT_PROJ_ID) and ftok(".", LENGTH_QUEUE_PROJ_ID), 0600 and
- * exclusive, and removes both on success, on failure, and on SIGINT,
- * SIGTERM or SIGHUP (then it dies of that signal). An object already at a
- * key is never used (setup.c says whose it is). The sizes, SRC and DST,
- * and the reader's exit are checked in setup.c.
+ * IPC objects: the segment and the queue, keys ftok(".", SEGMENT_PROJ_ID)
+ * and ftok(".", LENGTH_QUEUE_PROJ_ID), 0600 and exclusive, removed on
+ * success, on failure, and on SIGINT, SIGTERM or SIGHUP (then it dies of
+ * that signal). The checks and the signal handler are in setup.c.
  *
  * Example:
  *     $ ./shm_copy notes.txt copy.txt
@@ -50,7 +47,6 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/shm.h>
@@ -60,66 +56,6 @@
 #include "filecopy.h"
 #include "ring.h"
 #include "setup.h"
-
-/* The signals the writer waits for: the reader's wake-up, its death, a stop. */
-static const int wake_signals[] = { SIGUSR1, SIGCHLD, SIGINT, SIGTERM, SIGHUP };
-#define WAKE_SIGNALS (sizeof wake_signals / sizeof wake_signals[0])
-
-static volatile sig_atomic_t reader_ended;      /* SIGCHLD came */
-static volatile sig_atomic_t stop_signal;       /* SIGINT, SIGTERM or SIGHUP came */
-
-/* Only sets a flag; SIGUSR1 needs a handler too, or it would kill us. */
-static void on_signal(int sig)
-{
-    if (sig == SIGCHLD)
-        reader_ended = 1;
-    else if (sig != SIGUSR1)
-        stop_signal = sig;
-}
-
-static void warn(const char *what, const char *name)
-{
-    fprintf(stderr, "shm_copy: %s%s%s: %s\n", what, name ? " " : "", name ? name : "",
-            strerror(errno));
-}
-
-/* Catches the signals the writer waits for; a handler only sets a flag. */
-static int catch_signals(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < WAKE_SIGNALS; i++) {
-        sa.sa_flags = SA_RESTART | (wake_signals[i] == SIGCHLD ? SA_NOCLDSTOP : 0);
-        if (sigaction(wake_signals[i], &sa, NULL) == -1) {
-            warn("sigaction", NULL);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Forks; the child execs the reader with the segment id and the file to fill. */
-static pid_t start_reader(const char *reader, int shmid, const char *tmp)
-{
-    char id[16];
-
-    snprintf(id, sizeof id, "%d", shmid);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == -1) {
-        warn("fork", NULL);
-        return -1;
-    }
-    if (pid == 0) {
-        execl(reader, "shm_copy_reader", id, tmp, (char *)NULL);
-        fprintf(stderr, "shm_copy: exec %s: %s\n", reader, strerror(errno));
-        _exit(127);
-    }
-    return pid;
-}
 
 /*
  * Sleeps until the reader gives slots back (a FREE_MSG, then SIGUSR1) and
@@ -134,9 +70,7 @@ static size_t wait_for_reader(int msqid, size_t slots)
     size_t count = 0;
     int got = 0;
 
-    sigemptyset(&wake);
-    for (size_t i = 0; i < WAKE_SIGNALS; i++)
-        sigaddset(&wake, wake_signals[i]);
+    wake_signals(&wake);
     if (sigprocmask(SIG_BLOCK, &wake, &old) == -1) {
         warn("sigprocmask", NULL);
         return 0;
@@ -153,13 +87,12 @@ static size_t wait_for_reader(int msqid, size_t slots)
     }
     return got == 1 && count <= slots ? count : 0;
 #else
-    /* TODO: block the wake_signals (sigprocmask); while neither
+    /* TODO: block the wake_signals() (sigprocmask); while neither
      * reader_ended nor stop_signal is set and slots_given_back() finds no
      * FREE_MSG, sigsuspend() with the old mask; restore the mask. Return
      * the count given back (1 to slots), else 0.
      * Checked by: make test LAB=06 T='copies a file|files of|arrive|truncated|20 copies' */
-    (void)msqid;
-    (void)slots;
+    (void)msqid, (void)slots;
     fprintf(stderr, "shm_copy: wait_for_reader: not written yet (TODO in shm_copy.c)\n");
     return 0;
 #endif
@@ -210,34 +143,10 @@ static off_t send_file(int src_fd, const char *src, struct ring *r, int msqid)
      * r->batch with msgsnd() (LENGTH_MSG_SIZE(count) bytes), then empty it.
      * Return -1 if the reader ended or a stop signal came, else the bytes
      * read. Checked by: make test LAB=06 T='copies a file|files of|arrive|truncated|20 copies' */
-    (void)src_fd;
-    (void)src;
-    (void)r;
-    (void)msqid;
+    (void)src_fd, (void)src, (void)r, (void)msqid;
     fprintf(stderr, "shm_copy: send_file: not written yet (TODO in shm_copy.c)\n");
     return -1;
 #endif
-}
-
-/* Detaches the ring and removes the segment and the queue, those that
- * exist (-1 and NULL: not made). Returns 0, or -1 if a call failed. */
-static int remove_objects(int msqid, int shmid, char *ring)
-{
-    int status = 0;
-
-    if (ring != NULL && shmdt(ring) == -1) {
-        warn("shmdt", NULL);
-        status = -1;
-    }
-    if (shmid != -1 && shmctl(shmid, IPC_RMID, NULL) == -1) {
-        warn("shmctl IPC_RMID", NULL);
-        status = -1;
-    }
-    if (msqid != -1 && msgctl(msqid, IPC_RMID, NULL) == -1) {
-        warn("msgctl IPC_RMID", NULL);
-        status = -1;
-    }
-    return status;
 }
 
 int main(int argc, char *argv[])
@@ -283,17 +192,12 @@ int main(int argc, char *argv[])
     /* IPC_EXCL: an object already at a key (a second shm_copy's, a killed
      * one's, another user's) is never used; explain_taken() says whose. */
     msqid = msgget(queue_key, IPC_CREAT | IPC_EXCL | OWNER_ONLY);
-    if (msqid == -1) {
+    if (msqid != -1)
+        shmid = shmget(segment_key, slots * chunk, IPC_CREAT | IPC_EXCL | OWNER_ONLY);
+    if (msqid == -1 || shmid == -1) {
         key_taken = errno == EEXIST;
         if (!key_taken)
-            warn("msgget", NULL);
-        goto clean_up;
-    }
-    shmid = shmget(segment_key, slots * chunk, IPC_CREAT | IPC_EXCL | OWNER_ONLY);
-    if (shmid == -1) {
-        key_taken = errno == EEXIST;
-        if (!key_taken)
-            warn("shmget", NULL);
+            warn(msqid == -1 ? "msgget" : "shmget", NULL);
         goto clean_up;
     }
     ring = shmat(shmid, NULL, 0);
@@ -330,16 +234,9 @@ int main(int argc, char *argv[])
         ok = 1;
 
 clean_up:
-    if (remove_objects(msqid, shmid, ring) == -1)
-        ok = 0;
-    if (stop_signal)
+    if (remove_objects(msqid, shmid, ring) == -1 || stop_signal)
         ok = 0;                         /* interrupted: no DST, even if complete */
-    if (ok && rename(tmp, dst) == -1) {
-        warn("rename to", dst);
-        ok = 0;
-    }
-    if (!ok && unlink(tmp) == -1)
-        warn("unlink", tmp);
+    ok = finish_temporary(tmp, dst, ok);
     if (close(src_fd) == -1)
         warn("close", src);
     if (key_taken)

@@ -25,40 +25,33 @@
  *     my parent pid is 4711
  *     my(read) pid is 4712
  *
+ * Its checks of what it is given are in setup.c.
+ *
  * Read: shmop(2), shmctl(2), msgop(2), ftok(3), writev(2), kill(2), prctl(2),
  * madvise(2).
  */
 #define _GNU_SOURCE                     /* prctl() and PR_SET_PDEATHSIG (Linux) */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/shm.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "filecopy.h"
 #include "ring.h"
+#include "setup.h"
 
-static void usage(void)
+static void reader_usage(void)
 {
     fprintf(stderr, "usage: shm_copy_reader SHMID DST   (started by shm_copy)\n");
     exit(2);
-}
-
-static void die(const char *what, const char *name)
-{
-    fprintf(stderr, "shm_copy_reader: %s%s%s: %s\n", what, name ? " " : "", name ? name : "",
-            strerror(errno));
-    exit(1);
 }
 
 /* The segment id in arg, or a usage error: digits only, at most INT_MAX. */
@@ -67,76 +60,12 @@ static int parse_id(const char *arg)
     char *end;
 
     if (arg[0] < '0' || arg[0] > '9')
-        usage();
+        reader_usage();
     errno = 0;
     long id = strtol(arg, &end, 10);
     if (*end != '\0' || errno == ERANGE || id > INT_MAX)
-        usage();
+        reader_usage();
     return (int)id;
-}
-
-/*
- * Checks that shmid is a segment our parent made (so it is shm_copy's, and
- * our SIGUSR1s go to shm_copy); returns its size and the writer's PID.
- */
-static size_t segment_size(int shmid, pid_t *writer)
-{
-    struct shmid_ds ds;
-
-    if (shmctl(shmid, IPC_STAT, &ds) == -1) {
-        if (errno == EINVAL || errno == EIDRM) {
-            fprintf(stderr, "shm_copy_reader: no shared memory segment has id %d\n", shmid);
-            exit(1);
-        }
-        die("shmctl IPC_STAT", NULL);
-    }
-    if (ds.shm_cpid != getppid()) {
-        fprintf(stderr, "shm_copy_reader: segment %d was not made by my parent: "
-                "run shm_copy instead\n", shmid);
-        exit(1);
-    }
-    *writer = ds.shm_cpid;
-    return ds.shm_segsz;
-}
-
-/* The queue at our key must be the one shm_copy made: ours alone, mode 0600
- * (rule 13). One another user made could read or forge the lengths. */
-static void check_queue(int msqid)
-{
-    struct msqid_ds ds;
-
-    if (msgctl(msqid, IPC_STAT, &ds) == -1)
-        die("msgctl IPC_STAT", NULL);
-    if (!is_own(&ds.msg_perm)) {
-        fprintf(stderr, "shm_copy_reader: the message queue %d at this folder's key belongs to "
-                "uid %ld (made by uid %ld, mode %04o), not to shm_copy: not used; only that "
-                "user or root can remove it, or copy in another folder\n", msqid,
-                (long)ds.msg_perm.uid, (long)ds.msg_perm.cuid, (unsigned)(ds.msg_perm.mode & 0777));
-        exit(1);
-    }
-}
-
-/* Opens DST for writing, empty. O_NONBLOCK: a FIFO with no reader fails at
- * once instead of blocking, and is refused like any file that is not regular. */
-static int open_destination(const char *dst)
-{
-    struct stat st;
-    int fd = open(dst, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0666);
-
-    if (fd == -1)
-        die("open", dst);
-    if (fstat(fd, &st) == -1)
-        die("stat", dst);
-    if (!S_ISREG(st.st_mode)) {
-        fprintf(stderr, "shm_copy_reader: %s: not a regular file\n", dst);
-        exit(1);
-    }
-    /* Not "ab": a second run must not double the file. Only a file with
-     * data is truncated: ext4 writes a file truncated to 0 out to disk as
-     * soon as it is closed (auto_da_alloc), which costs time for nothing. */
-    if (st.st_size > 0 && ftruncate(fd, 0) == -1)
-        die("truncate", dst);
-    return fd;
 }
 
 #ifdef SOLUTION
@@ -217,7 +146,7 @@ static int write_batch(int fd, const char *ring, size_t segsz, const struct leng
 int main(int argc, char *argv[])
 {
     if (argc != 3)
-        usage();
+        reader_usage();
     int shmid = parse_id(argv[1]);
     const char *dst = argv[2];
     pid_t writer;
@@ -226,7 +155,7 @@ int main(int argc, char *argv[])
      * that died before: then our parent is no longer shm_copy. */
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
         die("prctl PR_SET_PDEATHSIG", NULL);
-    size_t segsz = segment_size(shmid, &writer);
+    size_t segsz = writer_segment(shmid, &writer);
 
     key_t key = ftok(".", LENGTH_QUEUE_PROJ_ID);
     if (key == -1)
@@ -239,7 +168,7 @@ int main(int argc, char *argv[])
     if (ring == (void *)-1)
         die("shmat", NULL);
     if (map_ring_now(ring, segsz, 0) == -1)
-        fprintf(stderr, "shm_copy_reader: madvise: %s\n", strerror(errno));   /* only a speed-up */
+        warn("madvise", NULL);          /* only a speed-up */
     int fd = open_destination(dst);
 
 #ifdef SOLUTION

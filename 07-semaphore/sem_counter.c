@@ -16,12 +16,10 @@
  * (kill -9), the kernel undoes its p() and the others go on.
  *
  * Partner: none (the workers are children of this program). Both objects
- * are IPC_PRIVATE: the children inherit their ids through fork(). The
- * parent removes them: the segment as soon as it is attached (it lives on
- * until the last process detaches), the semaphore set at the end, on any
- * error and on SIGINT/SIGTERM. If the parent is killed (SIGKILL: it cannot
- * clean up), the kernel tells each worker (PR_SET_PDEATHSIG): the workers
- * stop, the first removes the set, and nothing of the run is left.
+ * are IPC_PRIVATE; the children inherit their ids through fork(). The
+ * parent marks the segment removed once attached, and removes the set at
+ * the end, on any error and on SIGINT/SIGTERM; if it is killed (SIGKILL),
+ * each worker is told (PR_SET_PDEATHSIG), stops, and the first removes the set.
  *
  * Example:
  *     $ ./sem_counter -p 4 -n 10000
@@ -102,12 +100,10 @@ static int make_lock(void)
     }
     return id;
 #else
-    /* TODO: create a set of one semaphore with semget(IPC_PRIVATE, 1,
-     * OWNER_ONLY) and set it to 1 with semctl(SETVAL) (union semun's val):
-     * a new set's value is not 1 by itself. On failure: die("semget") or
-     * die("semctl SETVAL") (with semid set, so that die() removes the set).
-     * Checked by:
-     * make test LAB=07 T='sem_counter|got equals|no-lock|holds the lock' */
+    /* TODO: semget(IPC_PRIVATE, 1, OWNER_ONLY), then semctl(SETVAL) to 1
+     * (union semun's val): a new set's value is not 1 by itself. On failure
+     * die("semget") or die("semctl SETVAL"), semid set so die() removes it.
+     * Checked by: make test LAB=07 T='sem_counter|got equals|no-lock|holds the lock' */
     fprintf(stderr, "sem_counter: make_lock: not written yet (TODO in sem_counter.c)\n");
     exit(1);
 #endif
@@ -167,19 +163,16 @@ static void work(volatile long long *counter, long iters, bool lock)
     }
 }
 #else
-/* TODO: p() and v() on the lock (semaphore 0 of set id): semop() with one
- * struct sembuf, sem_op -1 for p() (it waits while the value is 0), +1 for
- * v(), both with SEM_UNDO (a worker killed inside the critical section
- * gives the lock back). On failure: orphaned() if parent_gone, retry on
- * EINTR, else die_worker("semop"). Then work(): iters times, while
- * !parent_gone, `*counter += 1` between p(semid) and v(semid) when lock
- * (without them when not). Checked by:
- * make test LAB=07 T='sem_counter|got equals|no-lock|holds the lock' */
+/* TODO: p() and v() on the lock (semaphore 0 of set id): semop() of one
+ * struct sembuf, sem_op -1 for p() (waits while the value is 0) and +1 for
+ * v(), both SEM_UNDO (a worker killed inside gives the lock back). On
+ * failure: orphaned() if parent_gone, again on EINTR, else die_worker().
+ * Then work(): iters times while !parent_gone, `*counter += 1`, between
+ * p(semid) and v(semid) if lock.
+ * Checked by: make test LAB=07 T='sem_counter|got equals|no-lock|holds the lock' */
 static void work(volatile long long *counter, long iters, bool lock)
 {
-    (void)counter;
-    (void)iters;
-    (void)lock;
+    (void)counter, (void)iters, (void)lock;
     fprintf(stderr, "sem_counter: work: not written yet (TODO in sem_counter.c)\n");
     _exit(1);
 }
@@ -230,7 +223,6 @@ int main(int argc, char *argv[])
 
     semid = make_lock();
 
-    fflush(stdout);
     for (long i = 0; i < procs; i++) {
         pid_t pid = start_worker(&orig_mask);
         if (pid == -1)

@@ -217,9 +217,16 @@ leave_folder() {
     for run_number in 1 2 3; do
         start_bg counter sem_counter -p 2 -n "$iters"
         counter=$BG_PID
-        pid=$(program_pid "$counter")
-        wait_until has_children "$pid" ||
-            broke "07-semaphore, sem_counter: the workers are child processes of sem_counter (fork)"
+        pid=$(program_pid "$counter") &&
+            wait_until -p '' eval 'has_children "$pid" || has_ended "$counter"' || true
+        if [ -z "$pid" ] || ! has_children "$pid"; then
+            has_ended "$counter" ||
+                broke "07-semaphore, sem_counter: the workers are child processes of sem_counter (fork)"
+            # Done before a worker could be seen (a busy machine): a longer run.
+            ended counter "$counter"
+            iters=$((iters * 10))
+            continue
+        fi
         for attempt in $(seq 100); do
             # One worker, and the others: its siblings and their parent
             # (which may be a worker too, in some designs).
