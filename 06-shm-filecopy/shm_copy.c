@@ -211,7 +211,8 @@ int main(int argc, char *argv[])
      * bytes (shmget), both IPC_CREAT | IPC_EXCL | OWNER_ONLY, and attach
      * the segment (shmat) as ring. If a key is taken (EEXIST) set
      * key_taken; else warn(); either way goto clean_up.
-     * Checked by: make test LAB=06 T='copies a file|removes its IPC|another user|second shm_copy|killed by SIGKILL' */
+     * Checked by: make test LAB=06 T='another user' (the rest of the lab's
+     * tests need a copy that runs: parts 2 to 4 of README's What you write) */
     fprintf(stderr, "shm_copy: main: not written yet (TODO in shm_copy.c)\n");
     goto clean_up;
 #endif
@@ -249,5 +250,9 @@ clean_up:
     if (!ok)
         return 1;
     printf("copied %jd bytes\n", (intmax_t)total);
+    if (fflush(stdout) == EOF) {        /* rule 10: a failed write fails */
+        warn("write", "stdout");
+        return 1;
+    }
     return 0;
 }

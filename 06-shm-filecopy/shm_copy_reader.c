@@ -176,7 +176,8 @@ int main(int argc, char *argv[])
     receive_batch(msqid, &msg);
     /* shm_copy prints its lines before it sends the first batch. */
     printf("my parent pid is %d\nmy(read) pid is %d\n", (int)writer, (int)getpid());
-    fflush(stdout);
+    if (fflush(stdout) == EOF)
+        die("write", "stdout");
     while (write_batch(fd, ring, segsz, &msg, dst)) {
         give_back(msqid, writer, msg.count);
         receive_batch(msqid, &msg);
@@ -184,8 +185,10 @@ int main(int argc, char *argv[])
 
 #else
     /* TODO: receive the first batch, print "my parent pid is WRITER" and
-     * "my(read) pid is PID" (then fflush), then write each batch and give
-     * its slots back (give_back(), ring.c) until the batch that ends the file.
+     * "my(read) pid is PID" (then fflush: if it fails, die), then write each
+     * batch and give its slots back (give_back(), ring.c) until the batch
+     * that ends the file: that one is not given back, the writer learns of
+     * the end from the reader's exit.
      * Checked by: make test LAB=06 T='copies a file|files of|arrive|truncated|20 copies' */
     (void)ring, (void)segsz, (void)writer, (void)msqid;
     fprintf(stderr, "shm_copy_reader: main: not written yet (TODO in shm_copy_reader.c)\n");

@@ -10,10 +10,8 @@
  * starts at 1, so only one worker at a time is inside: the final value is
  * exactly PROCS * ITERS. With --no-lock two workers can read the same value
  * and both write back value + 1: one addition is lost. Either way the last
- * line is `expected E, got G` and the exit status is 0.
- *
- * The lock is taken with SEM_UNDO: if a worker dies while it holds the lock
- * (kill -9), the kernel undoes its p() and the others go on.
+ * line is `expected E, got G` and the exit status is 0. The lock is taken
+ * with SEM_UNDO: if a worker dies holding it, the kernel gives it back.
  *
  * Partner: none (the workers are children of this program). Both objects
  * are IPC_PRIVATE; the children inherit their ids through fork(). The
@@ -163,10 +161,12 @@ static void work(volatile long long *counter, long iters, bool lock)
     }
 }
 #else
-/* TODO: p() and v() on the lock (semaphore 0 of set id): semop() of one
- * struct sembuf, sem_op -1 for p() (waits while the value is 0) and +1 for
- * v(), both SEM_UNDO (a worker killed inside gives the lock back). On
- * failure: orphaned() if parent_gone, again on EINTR, else die_worker().
+/* TODO: static void p(int id) and v(int id), on the lock (semaphore 0 of
+ * set id): semop() of one struct sembuf, sem_op -1 for p() (waits while
+ * the value is 0) and +1 for v(), both SEM_UNDO (a worker killed inside
+ * gives the lock back). On failure: orphaned() if parent_gone (check it
+ * first: the parent's death interrupts semop), again on EINTR, else
+ * die_worker("semop p") or die_worker("semop v").
  * Then work(): iters times while !parent_gone, `*counter += 1`, between
  * p(semid) and v(semid) if lock.
  * Checked by: make test LAB=07 T='sem_counter|got equals|no-lock|holds the lock' */
