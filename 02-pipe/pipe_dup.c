@@ -94,7 +94,10 @@ int main(int argc, char *argv[])
             _exit(1);
         }
         printf("dup fd = %d\n", fd);
-        fflush(stdout);                 /* exec discards what stdio still holds */
+        if (fflush(stdout) == EOF) {    /* exec discards what stdio still holds */
+            fprintf(stderr, "pipe_dup: write to stdout: %s\n", strerror(errno));
+            _exit(1);
+        }
         close(file_pipes[0]);           /* od keeps only its copy, descriptor 0 */
         close(file_pipes[1]);
         execlp("od", "od", "-c", (char *)NULL);
@@ -115,7 +118,8 @@ int main(int argc, char *argv[])
         die("write");
     if (data_processed != -1)
         printf("%d - wrote %zd bytes\n", (int)getpid(), data_processed);
-    fflush(stdout);                     /* before od can see end of input */
+    if (fflush(stdout) == EOF)          /* before od can see end of input */
+        die("write to stdout");         /* rule 10: a full disk is an error */
     close(file_pipes[1]);
 
     int status;
@@ -130,13 +134,14 @@ int main(int argc, char *argv[])
     /* TODO: make the pipe (and exec_done, see wait_for_exec above),
      * fflush(stdout), fork(). The child close()s descriptor 0, dup()s the
      * read end (dup returns the lowest free number: 0), prints "dup fd = N"
-     * with dup's result and flushes, closes both pipe ends and
+     * with dup's result and flushes (a failed flush: a message, _exit(1)),
+     * closes both pipe ends and
      * execlp()s "od -c" (if exec fails: a message naming od, _exit(127)).
      * The parent closes the read end, wait_for_exec()s, ignores SIGPIPE,
      * write()s "123" (EPIPE is no error here), prints "PID - wrote 3 bytes"
-     * and flushes BEFORE it closes the write end (od prints at end of
-     * input), then waitpid()s: exit 1 naming od unless od exited 0.
-     * Checked by: make test LAB=02 T='pipe_dup (puts|exits)' */
+     * and flushes (die if that fails) BEFORE it closes the write end (od
+     * prints at end of input), then waitpid()s: exit 1 naming od unless od exited 0.
+     * Checked by: make test LAB=02 T='pipe_dup (puts|exits|reports)' */
     errno = ENOSYS;                     /* "Function not implemented" */
     die("main: not written yet (TODO in pipe_dup.c)");
 #endif

@@ -106,10 +106,12 @@ int main(int argc, char *argv[])
         /* The child listens first, and answers once the parent has hung up. */
         size_t n = read_all(to_child[0], buffer, sizeof buffer);
         printf("child Read %zu bytes: %.*s\n", n, (int)n, buffer);
-        fflush(stdout);
+        if (fflush(stdout) == EOF)      /* rule 10: a full disk is an error */
+            die("write to stdout");
         write_all(to_parent[1], "456", 3);
         printf("child Wrote 3 bytes\n");
-        fflush(stdout);
+        if (fflush(stdout) == EOF)
+            die("write to stdout");
         close(to_parent[1]);
         exit(0);
     }
@@ -119,11 +121,14 @@ int main(int argc, char *argv[])
     close(to_parent[1]);
     write_all(to_child[1], "123", 3);
     printf("parent Wrote 3 bytes\n");
-    fflush(stdout);                     /* printed before the child can go on */
+    if (fflush(stdout) == EOF)          /* printed before the child can go on */
+        die("write to stdout");
     close(to_child[1]);                 /* the child sees end of file */
 
     size_t n = read_all(to_parent[0], buffer, sizeof buffer);
     printf("parent Read %zu bytes: %.*s\n", n, (int)n, buffer);
+    if (fflush(stdout) == EOF)
+        die("write to stdout");
 
     int status;
     if (waitpid(pid, &status, 0) == -1)
@@ -136,7 +141,8 @@ int main(int argc, char *argv[])
      * bytes", then closes to_child. The child read_all()s to_child to end of
      * file, prints "child Read 3 bytes: 123", write_all()s "456" into
      * to_parent, prints "child Wrote 3 bytes" (flushing each line), closes
-     * to_parent and exits 0. The parent read_all()s to_parent, prints
+     * to_parent and exits 0. Every fflush(stdout) is checked: die if it
+     * fails (a full disk is an error). The parent read_all()s to_parent, prints
      * "parent Read 3 bytes: 456", waitpid()s and exits 0 only if the child
      * did. No sleep(): printing before closing fixes the order.
      * Checked by: make test LAB=02 T='pipe_duplex' */

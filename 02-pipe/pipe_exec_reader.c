@@ -72,13 +72,18 @@ int main(int argc, char *argv[])
         total += (size_t)n;
     }
     printf("%d - read %zu bytes: %.*s\n", (int)getpid(), total, (int)total, buffer);
+    if (fflush(stdout) == EOF) {        /* rule 10: a full disk is an error */
+        fprintf(stderr, "pipe_exec_reader: write to stdout: %s\n", strerror(errno));
+        return 1;
+    }
     return 0;
 #else
     /* TODO: read() descriptor file_descriptor into a buffer until end of
      * file (a read() that returns 0) or until the buffer is full, retrying
      * on EINTR; on a failed read print a message naming the descriptor's
-     * number and exit 1. Then print "PID - read N bytes: DATA" with getpid().
-     * Checked by: make test LAB=02 T='pipe_exec_reader (reads|with a closed)' */
+     * number and exit 1. Then print "PID - read N bytes: DATA" with getpid()
+     * and fflush(stdout): if that fails (a full disk), say so and exit 1.
+     * Checked by: make test LAB=02 T='pipe_exec_reader (reads|with a closed|reports)' */
     (void)file_descriptor;
     fprintf(stderr, "pipe_exec_reader: main: not written yet (TODO in pipe_exec_reader.c)\n");
     return 1;

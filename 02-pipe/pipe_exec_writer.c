@@ -103,7 +103,8 @@ int main(int argc, char *argv[])
         die("write");
     if (data_processed != -1)
         printf("%d - wrote %zd bytes\n", (int)getpid(), data_processed);
-    fflush(stdout);                     /* before the reader can see end of file */
+    if (fflush(stdout) == EOF)          /* before the reader can see end of file */
+        die("write to stdout");         /* rule 10: a full disk is an error */
     close(file_pipes[1]);
 
     int status;
@@ -120,7 +121,8 @@ int main(int argc, char *argv[])
      * read end's number in decimal; if exec fails it says so and _exit(127)s.
      * The parent closes the read end, ignores SIGPIPE (a reader that never
      * started must not kill it), write()s "123" (EPIPE is no error here),
-     * prints "PID - wrote 3 bytes", flushes, closes the write end, then
+     * prints "PID - wrote 3 bytes", flushes (die if that fails: a full disk
+     * is an error), closes the write end, then
      * waitpid()s: exit 1 naming pipe_exec_reader unless it exited 0.
      * Checked by: make test LAB=02 T='pipe_exec_writer' */
     errno = ENOSYS;                     /* "Function not implemented" */

@@ -97,6 +97,8 @@ int main(int argc, char *argv[])
         close(fd[1]);
         size_t nbytes = read_all(fd[0], buf, sizeof buf);
         printf("%zu %.*s\n", nbytes, (int)nbytes, buf);
+        if (fflush(stdout) == EOF)      /* rule 10: a full disk is an error */
+            die("write to stdout");
         exit(0);
     }
 
@@ -113,7 +115,8 @@ int main(int argc, char *argv[])
 #else
     /* TODO: make a pipe, fflush(stdout), then fork(). The child closes the
      * write end, read_all()s the read end and prints "20 Hello Child
-     * Process!" (the byte count, then the bytes), then exits 0. The parent
+     * Process!" (the byte count, then the bytes), fflush()es stdout (die
+     * if that fails: a full disk is an error), then exits 0. The parent
      * closes the read end, write_all()s the 20 bytes "Hello Child Process!",
      * closes the write end (the child's end of file), waitpid()s for the
      * child and exits 0 only if the child exited 0.

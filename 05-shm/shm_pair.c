@@ -61,6 +61,12 @@ void pair_die(const char *what)
     pair_fail("%s: %s", what, strerror(errno));
 }
 
+void pair_flush(void)
+{
+    if (fflush(stdout) == EOF)
+        pair_die("write to stdout");
+}
+
 /* Exits 128 + sig, as a shell reports a program the signal stopped (130 for Ctrl-C). */
 void pair_stopped(int sig)
 {

@@ -164,7 +164,7 @@ int main(int argc, char *argv[])
     printf("My pid = %d\n", (int)getpid());
     send_pid(WRITER_PID_TYPE);
     printf("Success to Send pid message\n");
-    fflush(stdout);                     /* print before the partner can go on */
+    pair_flush();                       /* print before the partner can go on */
 
     pid_t reader = await_reader();      /* the reader holds my PID: it is the one */
     printf("I Get Signal from process2\n");
@@ -180,11 +180,12 @@ int main(int argc, char *argv[])
         shmaddr[i] = i + 1;
         printf("shmaddr : %p, data : %d\n", (void *)&shmaddr[i], shmaddr[i]);
     }
-    fflush(stdout);
+    pair_flush();
     if (kill(reader, SIGUSR2) == -1)    /* the data is written */
         partner_kill_failed(reader);
     await_signal_from(reader, SIGUSR2); /* the reader has read it */
     printf("Process2 : Finish to read the Memory\n");
+    pair_flush();
 
     if (shmdt(shmaddr) == -1)
         pair_die("shmdt");
@@ -194,10 +195,10 @@ int main(int argc, char *argv[])
 #else
     /* TODO: print "Memory attached at ADDRESS", then write 1 ... DATA_COUNT
      * into shmaddr[0 ...], printing "shmaddr : ADDRESS, data : K" for each;
-     * flush stdout; tell the reader with kill(reader, SIGUSR2) (on failure:
-     * partner_kill_failed); wait for its SIGUSR2 (await_signal_from); print
-     * "Process2 : Finish to read the Memory"; shmdt, then shmctl IPC_RMID
-     * the segment; return 0.
+     * pair_flush() (stdout); tell the reader with kill(reader, SIGUSR2) (on
+     * failure: partner_kill_failed); wait for its SIGUSR2 (await_signal_from);
+     * print "Process2 : Finish to read the Memory" and pair_flush(); shmdt,
+     * then shmctl IPC_RMID the segment; return 0.
      * Checked by: make test LAB=05 T='writer|reader|exchange' */
     pair_fail("main: the data: not written yet (TODO in shm_writer.c)");
 #endif

@@ -129,6 +129,8 @@ int counter_gone(key_t key, int shmid);
  * fail). Called first.
  * pair_fail: says "PROGRAM: why" on stderr, removes what is ours, exits 1.
  * pair_die: pair_fail with "WHAT: strerror(errno)", for a failed call.
+ * pair_flush: fflush(stdout); a write that fails (a full disk) fails as
+ * pair_die does (CONTRACT.md, rule 10).
  * pair_stopped: stopped by signal sig: removes what is ours, exits 128 + sig.
  * partner_kill_failed: after kill(pid, ...) failed: the partner is gone
  * (ESRCH), or the call failed.
@@ -151,6 +153,7 @@ void pair_begin(const char *name, const char *partner_name, void (*cleanup)(void
                 void (*queue_gone)(void));
 noreturn void pair_fail(const char *format, ...);
 noreturn void pair_die(const char *what);
+void pair_flush(void);
 noreturn void pair_stopped(int sig);
 noreturn void partner_kill_failed(pid_t pid);
 key_t key_for(int proj_id);

@@ -248,7 +248,8 @@ int main(int argc, char *argv[])
     remove_semaphore();
 
     printf("expected %lld, got %lld\n", (long long)procs * iters, *counter);
-    fflush(stdout);                     /* before the next line, even into a pipe */
+    if (fflush(stdout) == EOF)          /* before the next line; a full disk is an error */
+        die("write to stdout");
     if (failed > 0) {
         fprintf(stderr, "sem_counter: %d of %ld workers did not finish\n", failed, procs);
         return 1;

@@ -42,7 +42,8 @@ void print_row(const char *name, const struct row *r)
         printf(" %8s", figure_text(r->mbps[k], text, sizeof text));
     printf(" %9s", figure_text(r->rtt_median, text, sizeof text));
     printf(" %8s\n", figure_text(r->rtt_p99, text, sizeof text));
-    fflush(stdout);
+    if (fflush(stdout) == EOF)          /* rule 10: a full disk is an error */
+        die("write to stdout");
 }
 
 /* The lines above the table: the machine, what a figure is, the columns. */

@@ -245,5 +245,7 @@ int main(int argc, char *argv[])
 
     write_csv(csv, chosen, rows);
     draw_chart(csv, png, machine);
+    if (fflush(stdout) == EOF)
+        die("write to stdout");
     return 0;
 }

@@ -124,6 +124,15 @@ no_pwned() {
     [ -z "$output" ] || broke "01-popen, bad input: for a directory popen_read prints nothing on stdout (no count of 0 lines)"
 }
 
+@test "01-popen: popen_read reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output); 01-popen, exit statuses
+    printf 'one\ntwo\nthree\n' > three.txt
+    run --separate-stderr bounded popen_read three.txt
+    expect_status 0 "01-popen, exit statuses: popen_read exits 0 when wc counted FILE"
+    run --separate-stderr full_stdout popen_read three.txt
+    expect_write_error popen_read
+}
+
 @test "01-popen: popen_read with two files is a usage error" {
     # contract: 01-popen, bad input; rules, 3 (errors)
     touch a b

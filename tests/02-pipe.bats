@@ -271,6 +271,58 @@ line_drained() {
     [ -z "$output" ] || broke "02-pipe, bad input: on a failed read pipe_exec_reader prints nothing on stdout"
 }
 
+# -------------------------------------------------------------- a full stdout
+
+@test "02-pipe: pipe_self reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output); 02-pipe, exit statuses
+    run --separate-stderr bounded pipe_self
+    expect_status 0 "02-pipe, exit statuses: pipe_self exits 0 when the exchange worked"
+    run --separate-stderr full_stdout pipe_self
+    expect_write_error pipe_self
+}
+
+@test "02-pipe: pipe_fork reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output); 02-pipe, exit statuses
+    run --separate-stderr bounded pipe_fork
+    expect_status 0 "02-pipe, exit statuses: pipe_fork exits 0 when the exchange worked"
+    run --separate-stderr full_stdout pipe_fork
+    expect_write_error pipe_fork
+}
+
+@test "02-pipe: pipe_duplex reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output); 02-pipe, exit statuses
+    run --separate-stderr bounded pipe_duplex
+    expect_status 0 "02-pipe, exit statuses: pipe_duplex exits 0 when the exchange worked"
+    run --separate-stderr full_stdout pipe_duplex
+    expect_write_error pipe_duplex
+}
+
+@test "02-pipe: pipe_exec_writer reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output); 02-pipe, exit statuses
+    run --separate-stderr bounded pipe_exec_writer
+    expect_status 0 "02-pipe, exit statuses: pipe_exec_writer exits 0 when the exchange worked"
+    run --separate-stderr full_stdout pipe_exec_writer
+    expect_write_error pipe_exec_writer
+}
+
+@test "02-pipe: pipe_dup reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output); 02-pipe, exit statuses
+    run --separate-stderr bounded pipe_dup
+    expect_status 0 "02-pipe, exit statuses: pipe_dup exits 0 when the exchange worked"
+    run --separate-stderr full_stdout pipe_dup
+    expect_write_error pipe_dup
+}
+
+@test "02-pipe: pipe_exec_reader reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output)
+    run --separate-stderr bounded pipe_exec_reader 0 < <(printf hello)
+    expect_status 0 "02-pipe, exit statuses: pipe_exec_reader exits 0 when it read its descriptor to the end"
+    run --separate-stderr full_stdout pipe_exec_reader 0 < <(printf hello)
+    expect_write_error pipe_exec_reader
+}
+
+# -------------------------------------------------------------- bad input
+
 @test "02-pipe: the programs without arguments refuse one as a usage error" {
     # contract: 02-pipe, bad input; rules, 3 (errors)
     for program in pipe_self pipe_fork pipe_duplex pipe_exec_writer pipe_dup; do

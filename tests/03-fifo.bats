@@ -116,6 +116,16 @@ says_count() {
         broke "rules, 7 (permissions): the FIFO has mode 0600, not ${made##* }"
 }
 
+@test "03-fifo: fifo_create reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output)
+    run --separate-stderr bounded fifo_create my_fifo
+    rm -f my_fifo
+    expect_status 0 "03-fifo, programs: fifo_create PATH makes the FIFO and exits 0"
+    run --separate-stderr full_stdout fifo_create my_fifo
+    rm -f my_fifo             # made or not: what the rule is about is the exit status
+    expect_write_error fifo_create
+}
+
 @test "03-fifo: fifo_create takes PATH as a name, never as shell text" {
     # contract: 03-fifo, programs; rules, 3 (errors)
     name='my fifo;touch pwned $(touch pwned2)'

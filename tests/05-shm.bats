@@ -636,10 +636,45 @@ blocked_writing() {
 @test "05-shm: shm_show_counter whose stdout cannot be written (/dev/full) fails with exit 1" {
     # contract: 05-shm, programs; rules, 10 (output)
     start_counter
-    run --separate-stderr bash -c 'exec timeout -k 5 "$1" shm_show_counter -n 1 >/dev/full' bash "$LAB_TIMEOUT"
-    [ "$status" -eq 1 ] && [ -n "$stderr" ] ||
-        broke "rules, 10 (output): a failed write to stdout is a failed call: a message on stderr, exit status 1 (got $status)"
+    run --separate-stderr full_stdout shm_show_counter -n 1
+    expect_write_error shm_show_counter
     stop_counter
+}
+
+@test "05-shm: shm_hello reports a full stdout (/dev/full): a message, exit 1, no segment left" {
+    # contract: rules, 10 (output); rules, 6 (cleanup)
+    checks_cleanup
+    run --separate-stderr bounded shm_hello
+    expect_status 0 "05-shm, programs: shm_hello exits 0 after printing the greeting"
+    run --separate-stderr full_stdout shm_hello
+    expect_write_error shm_hello
+}
+
+@test "05-shm: shm_writer or shm_reader whose stdout is full (/dev/full) reports it: a message, exit 1" {
+    # contract: rules, 10 (output)
+    for full in shm_writer shm_reader; do
+        partner=shm_reader
+        [ $full = shm_writer ] || partner=shm_writer
+        # An exchange first, to show the pair works; then the same with
+        # FULL's stdout on /dev/full. The partner may finish or notice that
+        # FULL gave up, or wait on for a partner (FULL may fail before it
+        # posts its PID): it is stopped, and so removes what it made.
+        start_bg partner $partner
+        partner_bg=$BG_PID
+        wait_until has_queue
+        wait_blocked "$partner_bg"
+        run --separate-stderr bounded $full
+        expect_status 0 "05-shm, exchange: $full exits 0 after a finished exchange"
+        finish "$partner_bg"
+        start_bg partner $partner
+        partner_bg=$BG_PID
+        wait_until has_queue
+        wait_blocked "$partner_bg"
+        run --separate-stderr full_stdout $full
+        expect_write_error $full
+        kill -TERM "$partner_bg" 2>/dev/null || true
+        finish "$partner_bg"
+    done
 }
 
 @test "05-shm: shm_writer and shm_reader with an argument: wrong usage, nothing created" {

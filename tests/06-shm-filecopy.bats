@@ -199,6 +199,23 @@ fewer_under_valgrind() {
     cmp -s src dst || broke "06-shm-filecopy, the copy: the copy is exact"
 }
 
+@test "06-shm-filecopy: shm_copy reports a full stdout (/dev/full): a message, exit 1, no IPC object, no partial DST" {
+    # contract: rules, 10 (output); rules, 6 (cleanup); rules, 11 (destinations)
+    checks_cleanup
+    random_file src 300000
+    run --separate-stderr bounded shm_copy src dst
+    expect_status 0 "06-shm-filecopy, exit statuses: a successful copy exits 0"
+    rm dst
+    run --separate-stderr full_stdout shm_copy src dst
+    expect_write_error shm_copy
+    no_work_objects "rules, 6 (cleanup): a copy that fails removes the segment and the queue"
+    [ ! -e dst ] || cmp -s src dst ||
+        broke "rules, 11 (destinations): DST is written whole or not at all, also when the copy fails"
+    files=$(files_in .)
+    [ "$files" = src ] || [ "$files" = "$(printf 'dst\nsrc')" ] ||
+        broke "rules, 11 (destinations): a copy that fails leaves no temporary file (in the folder now: $(echo $files))"
+}
+
 @test "06-shm-filecopy: shm_copy removes its IPC objects after a copy" {
     # contract: 06-shm-filecopy, the copy; rules, 6 (cleanup)
     checks_cleanup

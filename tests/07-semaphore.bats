@@ -195,6 +195,16 @@ leave_folder() {
         broke "07-semaphore, programs: PROCS defaults to 4 and ITERS to 100000, so the line is 'expected 400000, got G'"
 }
 
+@test "07-semaphore: sem_counter reports a full stdout (/dev/full): a message, exit 1, its set removed" {
+    # contract: rules, 10 (output); rules, 6 (cleanup)
+    checks_cleanup
+    run --separate-stderr bounded sem_counter -p 2 -n 1000
+    expect_status 0 "07-semaphore, sem_counter: sem_counter exits 0 when every worker finished"
+    run --separate-stderr full_stdout sem_counter -p 2 -n 1000
+    expect_write_error sem_counter
+    no_objects_left "rules, 6 (cleanup): sem_counter that fails removes its semaphore set"
+}
+
 @test "07-semaphore: sem_counter takes its options in any order" {
     # contract: 07-semaphore, sem_counter
     run --separate-stderr bounded sem_counter -n 300 --no-lock -p 3

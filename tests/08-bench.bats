@@ -456,6 +456,15 @@ GNUPLOT
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).
+@test "08-bench: ipc_bench reports a full stdout (/dev/full): a message, exit 1, no IPC object" {
+    # contract: rules, 10 (output); rules, 6 (cleanup)
+    checks_cleanup
+    quick_run -m pipe,memcpy -o out.csv
+    run --separate-stderr full_stdout ipc_bench $(quick) -m pipe,memcpy -o out.csv
+    expect_write_error ipc_bench
+    no_objects_left "rules, 6 (cleanup): ipc_bench that fails removes every object it made"
+}
+
 @test "08-bench: no test left an IPC object or FIFO behind" {
     # contract: rules, 6 (cleanup)
     no_leftovers_reported

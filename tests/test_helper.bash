@@ -193,6 +193,14 @@ expect_error() {
     grep -qiF -- "$1" <<<"${stderr:-}" || { broke "$2 (stderr must name '$1')"; return 1; }
 }
 
+# expect_write_error PROGRAM: the last run, with PROGRAM's stdout on
+# /dev/full (full_stdout), failed as rule 10 says: a message on stderr
+# (worded as the program likes) and exit status 1.
+expect_write_error() {
+    [ "$status" -eq 1 ] && [ -n "${stderr:-}" ] ||
+        { broke "rules, 10 (output): $1 whose stdout cannot be written (a full disk: > /dev/full) says so on stderr and exits 1 (got $status)"; return 1; }
+}
+
 # says_number N TEXT: TEXT mentions the number N as a number of its own (not
 # as part of a longer one): "sent 12 bytes" says 12, "120" and "3.12" do not.
 says_number() {

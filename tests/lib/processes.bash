@@ -8,6 +8,13 @@ bounded() {
     timeout -k 5 "$LAB_TIMEOUT" "$@"
 }
 
+# full_stdout CMD [ARGS...]: CMD, bounded in time, with its stdout on
+# /dev/full, where every write fails as on a full disk (ENOSPC). Run it as
+# `run --separate-stderr full_stdout CMD ...`, then expect_write_error.
+full_stdout() {
+    bounded "$@" >/dev/full
+}
+
 # start_bg NAME CMD [ARGS...]: starts CMD in the background, bounded in time,
 # detached from bats' descriptor 3, with its output in NAME.out and NAME.err
 # (in $BATS_TEST_TMPDIR, outside $WORK). Sets BG_PID, the PID of timeout,
