@@ -464,6 +464,26 @@ INPUT
     no_queue_left "04-msgqueue, the msgq tools: msgq_ctl rm removes the queue"
 }
 
+@test "04-msgqueue: msgq_send then msgq_recv into a full stdout (/dev/full): msgq_recv reports it, exit 1" {
+    # contract: rules, 10 (output)
+    msgq_put 5 hello
+    msgq_takes '5 hello' "04-msgqueue, the msgq tools: msgq_recv prints 'TYPE TEXT' on one line"
+    msgq_put 5 hello
+    run --separate-stderr full_stdout msgq_recv
+    expect_write_error msgq_recv
+    drop_msgq_queue
+}
+
+@test "04-msgqueue: msgq_ctl stat, which shows the queue, reports a full stdout (/dev/full): a message, exit 1" {
+    # contract: rules, 10 (output)
+    msgq_put 5 hello
+    run --separate-stderr bounded msgq_ctl stat
+    expect_status 0 "04-msgqueue, the msgq tools: msgq_ctl stat exits 0"
+    run --separate-stderr full_stdout msgq_ctl stat
+    expect_write_error msgq_ctl
+    drop_msgq_queue
+}
+
 @test "04-msgqueue: the msgq tools' queue is made with mode 0600, by msgq_send or by a waiting msgq_recv" {
     # contract: 04-msgqueue, files; rules, 7 (permissions)
     # The modes are compared at the end, once the queues are removed.
