@@ -161,6 +161,8 @@ static void help(void)
          "                 shm_sem shm_signal shm_spin socketpair memcpy\n"
          "  -o CSV         the CSV file to write (default ipc_bench.csv)\n"
          "  -p PNG         the chart to draw if gnuplot is installed (default ipc_bench.png)");
+    if (fflush(stdout) == EOF)          /* rule 10: a full disk is an error */
+        die("write to stdout");
 }
 
 /* ------------------------------------------------------------ main */

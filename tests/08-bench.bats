@@ -456,13 +456,17 @@ GNUPLOT
 }
 
 # Last: the leftovers that the tests above recorded (see test_helper.bash).
-@test "08-bench: ipc_bench reports a full stdout (/dev/full): a message, exit 1, no IPC object" {
-    # contract: rules, 10 (output); rules, 6 (cleanup)
+@test "08-bench: ipc_bench reports a full stdout (/dev/full), with -h too: a message, exit 1, no IPC object" {
+    # contract: rules, 10 (output); rules, 6 (cleanup); 08-bench, options
     checks_cleanup
     quick_run -m pipe,memcpy -o out.csv
     run --separate-stderr full_stdout ipc_bench $(quick) -m pipe,memcpy -o out.csv
     expect_write_error ipc_bench
     no_objects_left "rules, 6 (cleanup): ipc_bench that fails removes every object it made"
+    run --separate-stderr bounded ipc_bench -h
+    expect_status 0 "08-bench, options: -h prints the usage line and the options on stdout, exit 0"
+    run --separate-stderr full_stdout ipc_bench -h
+    expect_write_error "ipc_bench -h"
 }
 
 @test "08-bench: no test left an IPC object or FIFO behind" {
