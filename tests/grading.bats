@@ -5,6 +5,11 @@
 
 load test_helper
 
+# Run as `make test LAB=grading`, make would pass LAB=grading on (through
+# MAKEFLAGS and the environment) to every make these tests start, and make
+# grade would look for a lab called grading.
+unset MAKEFLAGS LAB T
+
 setup_file() {
     # One handout for the tests that look at it.
     export HANDOUT_COPY=$BATS_FILE_TMPDIR/handout
