@@ -158,14 +158,19 @@ int take_pid(long type, pid_t *pid)
 }
 
 /* Takes the PIDs off the queue until pid comes: a second one's is not
- * needed (its sender sees the queue go, and gives up). */
-int posted_pid(long type, pid_t pid)
+ * needed (its sender sees the queue go, and gives up). The first one taken
+ * is kept in *first (if it is 0): a signal from a stranger must not make
+ * us forget the partner whose PID was on the queue. */
+int posted_pid(long type, pid_t pid, pid_t *first)
 {
     pid_t posted;
 
-    while (take_pid(type, &posted))
+    while (take_pid(type, &posted)) {
         if (posted == pid)
             return 1;
+        if (*first == 0)
+            *first = posted;
+    }
     return 0;
 }
 
@@ -240,13 +245,14 @@ void await_signal_from(pid_t pid, int sig)
         int got = next_signal(&sender);
         if (got == sig && sender == pid)
             return;
-        if (got == 0 && !process_exists(pid))
+        if (!process_exists(pid))       /* a tick, or anyone else's signal */
             pair_fail("the %s (pid %d) is gone", partner, (int)pid);
     }
 #else
     /* TODO: wait for sig from pid (next_signal() in a loop): a signal from
-     * anyone else is ignored; after each quiet tick (next_signal() returns 0),
-     * a pid that no longer exists (process_exists()) is a partner gone:
+     * anyone else is ignored; after each quiet tick (next_signal() returns 0)
+     * and each other signal, a pid that no longer exists (process_exists())
+     * is a partner gone (a stream of strangers' signals must not hide it):
      * pair_fail() saying so.
      * Checked by: make test LAB=05 T='writer|reader|exchange' */
     (void)pid;

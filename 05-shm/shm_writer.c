@@ -98,10 +98,9 @@ static pid_t await_reader(void)
 
     for (;;) {
         int got = next_signal(&sender);
-        if (got == SIGUSR1 && (sender == reader || posted_pid(READER_PID_TYPE, sender)))
+        if (got == SIGUSR1 && (sender == reader || posted_pid(READER_PID_TYPE, sender, &reader)))
             return sender;
-        if (got != 0)
-            continue;                   /* not from a reader of ours */
+        /* A quiet tick, or a signal from a stranger: look for the reader. */
         if (reader == 0)
             take_pid(READER_PID_TYPE, &reader);
         if (reader != 0 && !process_exists(reader))
@@ -110,10 +109,10 @@ static pid_t await_reader(void)
 #else
     /* TODO: loop on next_signal(). A SIGUSR1 whose sender is the reader
      * whose PID you took, or posted its PID (posted_pid(READER_PID_TYPE,
-     * sender)), is the reader: return its PID. Any other signal: ignore it.
-     * A quiet tick (0): without a reader's PID yet, take one off the queue
-     * (take_pid); with it, a reader that no longer exists (process_exists)
-     * is gone: pair_fail() saying so.
+     * sender, &reader)), is the reader: return its PID. After a quiet tick
+     * (0) or any other signal: without a reader's PID yet, take one off the
+     * queue (take_pid); with it, a reader that no longer exists
+     * (process_exists) is gone: pair_fail() saying so.
      * Checked by: make test LAB=05 T='writer|reader|exchange' */
     pair_fail("await_reader: not written yet (TODO in shm_writer.c)");
 #endif

@@ -141,7 +141,8 @@ int counter_gone(key_t key, int shmid);
  * one found is not ours alone (shm_checks.c has said whose).
  * send_pid: posts our PID as message type; take_pid: takes a PID of type
  * without waiting (1), or finds none (0); posted_pid: takes them until pid
- * comes (1) or none is left (0).
+ * comes (1) or none is left (0), keeping the first other one in *first if
+ * that is 0.
  * remove_queue, remove_segment_id: IPC_RMID; one already gone is no error;
  * -1 (said on stderr) if it fails.
  * next_signal: waits at most PARTNER_CHECK_MS: SIGUSR1 or SIGUSR2, with its
@@ -161,7 +162,7 @@ void block_signals(void);
 int open_queue(void);
 void send_pid(long type);
 int take_pid(long type, pid_t *pid);
-int posted_pid(long type, pid_t pid);
+int posted_pid(long type, pid_t pid, pid_t *first);
 int remove_queue(void);
 int remove_segment_id(int shmid);
 int next_signal(pid_t *sender);
