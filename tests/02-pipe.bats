@@ -56,6 +56,15 @@ line_drained() {
     [ "$(tail -c 24 "$1")" = '20 Hello Child Process!' ]
 }
 
+# reports_full_stdout PROGRAM: PROGRAM works (exit 0), and the same run with
+# its stdout on /dev/full, where every write fails, fails as rule 10 says.
+reports_full_stdout() {
+    run --separate-stderr bounded "$1"
+    expect_status 0 "02-pipe, exit statuses: $1 exits 0 when the exchange worked"
+    run --separate-stderr full_stdout "$1"
+    expect_write_error "$1"
+}
+
 # -------------------------------------------------------------- the lines
 
 @test "02-pipe: pipe_self writes 123 into a pipe and reads it back" {
@@ -275,42 +284,27 @@ line_drained() {
 
 @test "02-pipe: pipe_self reports a full stdout (/dev/full): a message, exit 1" {
     # contract: rules, 10 (output); 02-pipe, exit statuses
-    run --separate-stderr bounded pipe_self
-    expect_status 0 "02-pipe, exit statuses: pipe_self exits 0 when the exchange worked"
-    run --separate-stderr full_stdout pipe_self
-    expect_write_error pipe_self
+    reports_full_stdout pipe_self
 }
 
 @test "02-pipe: pipe_fork reports a full stdout (/dev/full): a message, exit 1" {
     # contract: rules, 10 (output); 02-pipe, exit statuses
-    run --separate-stderr bounded pipe_fork
-    expect_status 0 "02-pipe, exit statuses: pipe_fork exits 0 when the exchange worked"
-    run --separate-stderr full_stdout pipe_fork
-    expect_write_error pipe_fork
+    reports_full_stdout pipe_fork
 }
 
 @test "02-pipe: pipe_duplex reports a full stdout (/dev/full): a message, exit 1" {
     # contract: rules, 10 (output); 02-pipe, exit statuses
-    run --separate-stderr bounded pipe_duplex
-    expect_status 0 "02-pipe, exit statuses: pipe_duplex exits 0 when the exchange worked"
-    run --separate-stderr full_stdout pipe_duplex
-    expect_write_error pipe_duplex
+    reports_full_stdout pipe_duplex
 }
 
 @test "02-pipe: pipe_exec_writer reports a full stdout (/dev/full): a message, exit 1" {
     # contract: rules, 10 (output); 02-pipe, exit statuses
-    run --separate-stderr bounded pipe_exec_writer
-    expect_status 0 "02-pipe, exit statuses: pipe_exec_writer exits 0 when the exchange worked"
-    run --separate-stderr full_stdout pipe_exec_writer
-    expect_write_error pipe_exec_writer
+    reports_full_stdout pipe_exec_writer
 }
 
 @test "02-pipe: pipe_dup reports a full stdout (/dev/full): a message, exit 1" {
     # contract: rules, 10 (output); 02-pipe, exit statuses
-    run --separate-stderr bounded pipe_dup
-    expect_status 0 "02-pipe, exit statuses: pipe_dup exits 0 when the exchange worked"
-    run --separate-stderr full_stdout pipe_dup
-    expect_write_error pipe_dup
+    reports_full_stdout pipe_dup
 }
 
 @test "02-pipe: pipe_exec_reader reports a full stdout (/dev/full): a message, exit 1" {
