@@ -1,10 +1,11 @@
 /*
  * shm_counting.c -- what shm_counter and shm_show_counter share: the tick,
- * and how a viewer tells that the counter is gone. Linked into every program
- * of the lab (lab.mk); declared in shmlab.h.
+ * how a viewer tells that the counter is gone, and their options. Linked
+ * into every program of the lab (lab.mk); declared in shmlab.h.
  */
 #define _XOPEN_SOURCE 700
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "shmlab.h"
 
@@ -61,4 +63,29 @@ int counter_gone(key_t key, int shmid)
         return 1;
     }
     return -1;
+}
+
+/* Digits only (strtol alone would accept " 5", "+5" and "-5"), from 1 to
+ * NUMBER_MAX: 1 with the number in *value, else 0. */
+static int parse_positive(const char *arg, long *value)
+{
+    char *end;
+
+    if (!isdigit((unsigned char)arg[0]))
+        return 0;
+    errno = 0;
+    *value = strtol(arg, &end, 10);
+    return *end == '\0' && errno != ERANGE && *value >= 1 && *value <= NUMBER_MAX;
+}
+
+int counter_options(int argc, char *argv[], long *count, long *interval_ms)
+{
+    int opt;
+
+    while ((opt = getopt(argc, argv, "n:i:")) != -1) {
+        long *value = opt == 'n' ? count : opt == 'i' ? interval_ms : NULL;
+        if (value == NULL || !parse_positive(optarg, value))
+            return 0;
+    }
+    return optind == argc;
 }

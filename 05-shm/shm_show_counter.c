@@ -31,7 +31,6 @@
  */
 #define _XOPEN_SOURCE 700
 
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,36 +55,11 @@ static void die(const char *what)
     exit(1);
 }
 
-/* A whole number from 1 to NUMBER_MAX, or a usage error: digits only
- * (strtol alone would accept " 5", "+5" and "-5"). */
-static long parse_positive(const char *arg)
-{
-    char *end;
-
-    if (!isdigit((unsigned char)arg[0]))
-        usage();
-    errno = 0;
-    long value = strtol(arg, &end, 10);
-    if (*end != '\0' || errno == ERANGE || value == 0 || value > NUMBER_MAX)
-        usage();
-    return value;
-}
-
 int main(int argc, char *argv[])
 {
     long count = -1;                            /* -1: until stopped */
     long interval_ms = COUNTER_INTERVAL_MS;
-    int opt;
-
-    while ((opt = getopt(argc, argv, "n:i:")) != -1) {
-        if (opt == 'n')
-            count = parse_positive(optarg);
-        else if (opt == 'i')
-            interval_ms = parse_positive(optarg);
-        else
-            usage();
-    }
-    if (optind != argc)
+    if (!counter_options(argc, argv, &count, &interval_ms))
         usage();
 
     sigset_t stop_signals;

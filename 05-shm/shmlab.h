@@ -116,9 +116,14 @@ int process_exists(pid_t pid);
  * status to end with: 0, it stopped (IPC_RMID took the key away); 1, it died
  * without removing its segment (its creator, shm_cpid, is gone), which is
  * then removed.
+ *
+ * counter_options: reads -n COUNT and -i MS into *count and *interval_ms;
+ * 0 if the arguments are wrong usage (an unknown option, an operand, a
+ * value that is not a whole number from 1 to NUMBER_MAX).
  */
 int wait_tick(const char *program, const sigset_t *stop_signals, long ms);
 int counter_gone(key_t key, int shmid);
+int counter_options(int argc, char *argv[], long *count, long *interval_ms);
 
 /*
  * shm_pair.c: the set-up shm_writer and shm_reader share.
