@@ -376,6 +376,7 @@ fake_gnuplot() {
     mkdir -p "$BATS_TEST_TMPDIR/fake"
     cat > "$BATS_TEST_TMPDIR/fake/gnuplot" <<'GNUPLOT'
 #!/bin/sh
+touch "$0.ran"
 output=$(sed -n "s/^set output '\(.*\)'$/\1/p")
 echo partial > "$output"
 exit 1
@@ -384,6 +385,8 @@ GNUPLOT
     PATH=$BATS_TEST_TMPDIR/fake:$PATH
     echo 'old chart' > chart.png
     run --separate-stderr bounded ipc_bench $(quick) -m memcpy -o out.csv -p chart.png
+    [ -e "$BATS_TEST_TMPDIR/fake/gnuplot.ran" ] ||
+        broke "08-bench, output: with gnuplot on PATH, ipc_bench runs it to draw the chart (the test's gnuplot, which fails, never ran)"
     expect_status 1 "08-bench, exit statuses: ipc_bench whose gnuplot fails exits 1"
     [ "$(cat chart.png)" = 'old chart' ] ||
         broke "rules, 11 (destinations): a chart gnuplot could not finish leaves the old PNG as it was (it holds now: $(cat chart.png))"
