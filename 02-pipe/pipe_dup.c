@@ -135,12 +135,13 @@ int main(int argc, char *argv[])
      * fflush(stdout), fork(). The child close()s descriptor 0, dup()s the
      * read end (dup returns the lowest free number: 0), prints "dup fd = N"
      * with dup's result and flushes (a failed flush: a message, _exit(1)),
-     * closes both pipe ends and
-     * execlp()s "od -c" (if exec fails: a message naming od, _exit(127)).
+     * closes both pipe ends and execlp()s "od -c" (if exec fails: a message
+     * naming od, _exit(127)).
      * The parent closes the read end, wait_for_exec()s, ignores SIGPIPE,
      * write()s "123" (EPIPE is no error here), prints "PID - wrote 3 bytes"
      * and flushes (die if that fails) BEFORE it closes the write end (od
-     * prints at end of input), then waitpid()s: exit 1 naming od unless od exited 0.
+     * prints at end of input), then waitpid()s: exit 1 naming od unless od
+     * exited 0.
      * Checked by: make test LAB=02 T='pipe_dup (puts|exits|reports)' */
     errno = ENOSYS;                     /* "Function not implemented" */
     die("main: not written yet (TODO in pipe_dup.c)");

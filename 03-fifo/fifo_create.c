@@ -55,9 +55,10 @@ int main(int argc, char *argv[])
 #else
     /* TODO: make the FIFO argv[1] with mkfifo(), mode OWNER_ONLY (fifo.h),
      * and print "FIFO created" (check fflush(stdout): a full disk is an
-     * error, reported like the next one). If mkfifo() fails (EEXIST: the name is
-     * taken), print "fifo_create: mkfifo PATH: " and strerror(errno) on
-     * stderr and return 1. Checked by: make test LAB=03 T='03-fifo: fifo_create' */
+     * error, reported like the next one). If mkfifo() fails (EEXIST: the
+     * name is taken), print "fifo_create: mkfifo PATH: " and strerror(errno)
+     * on stderr and return 1.
+     * Checked by: make test LAB=03 T='03-fifo: fifo_create' */
     fprintf(stderr, "fifo_create: main: not written yet (TODO in fifo_create.c)\n");
     return 1;
 #endif

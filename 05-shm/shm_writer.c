@@ -98,7 +98,8 @@ static pid_t await_reader(void)
 
     for (;;) {
         int got = next_signal(&sender);
-        if (got == SIGUSR1 && (sender == reader || posted_pid(READER_PID_TYPE, sender, &reader)))
+        if (got == SIGUSR1 &&
+            (sender == reader || posted_pid(READER_PID_TYPE, sender, &reader)))
             return sender;
         /* A quiet tick, or a signal from a stranger: look for the reader. */
         if (reader == 0)

@@ -248,7 +248,7 @@ int main(int argc, char *argv[])
     remove_semaphore();
 
     printf("expected %lld, got %lld\n", (long long)procs * iters, *counter);
-    if (fflush(stdout) == EOF)          /* before the next line; a full disk is an error */
+    if (fflush(stdout) == EOF)          /* before the next line; a full disk fails */
         die("write to stdout");
     if (failed > 0) {
         fprintf(stderr, "sem_counter: %d of %ld workers did not finish\n", failed, procs);
