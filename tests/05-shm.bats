@@ -42,6 +42,15 @@ has_queue() {
     work_ipc_objects | grep -q '^q '
 }
 
+# start_waiting NAME CMD [ARGS...]: starts CMD as start_bg does (BG_PID is
+# its PID) and returns once it waits for its partner: the folder's queue
+# exists and CMD sleeps.
+start_waiting() {
+    start_bg "$@"
+    wait_until has_queue
+    wait_blocked "$BG_PID"
+}
+
 # no_work_objects RULE: no IPC object has an ftok key of the test's folder,
 # else broke RULE, listing them.
 no_work_objects() {
@@ -383,10 +392,8 @@ counter_and_show() {
 
 @test "05-shm: shm_writer first, then shm_reader: all 100 numbers arrive, with the PIDs" {
     # contract: 05-shm, programs; 05-shm, exchange
-    start_bg writer shm_writer
+    start_waiting writer shm_writer
     writer_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$writer_bg"
     writer=$(program_pid "$writer_bg")
 
     run --separate-stderr bounded shm_reader
@@ -411,10 +418,8 @@ counter_and_show() {
 
 @test "05-shm: shm_reader first, then shm_writer: all 100 numbers arrive, with the PIDs" {
     # contract: 05-shm, programs; 05-shm, exchange
-    start_bg reader shm_reader
+    start_waiting reader shm_reader
     reader_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$reader_bg"
     reader=$(program_pid "$reader_bg")
 
     run --separate-stderr bounded shm_writer
@@ -494,10 +499,8 @@ counter_and_show() {
     checks_cleanup
     for program in shm_writer shm_reader; do
         for signal in INT TERM; do
-            start_bg lone $program
+            start_waiting lone $program
             lone=$BG_PID
-            wait_until has_queue
-            wait_blocked "$lone"
             kill -$signal "$(program_pid "$lone")"
             finish "$lone"
             expect_status "$(signal_status $signal)" \
@@ -510,10 +513,8 @@ counter_and_show() {
 @test "05-shm: a writer and a reader in two folders do not meet" {
     # contract: 05-shm, exchange; rules, 5 (keys)
     mkdir other
-    start_bg writer shm_writer
+    start_waiting writer shm_writer
     writer=$BG_PID
-    wait_until has_queue
-    wait_blocked "$writer"
     start_bg other_reader bash -c 'cd other && exec shm_reader'
     other_reader=$BG_PID
     wait_until has_objects_in "$WORK/other"
@@ -539,10 +540,8 @@ counter_and_show() {
 partner_killed() {
     local first=$1 second=$2 first_bg first_pid second_bg victim_bg survivor survivor_bg
     checks_cleanup
-    start_bg "$first" "$first"
+    start_waiting "$first" "$first"
     first_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$first_bg"
     first_pid=$(program_pid "$first_bg")
     kill -STOP "$first_pid"
     start_bg "$second" "$second"
@@ -659,17 +658,13 @@ blocked_writing() {
         # FULL's stdout on /dev/full. The partner may finish or notice that
         # FULL gave up, or wait on for a partner (FULL may fail before it
         # posts its PID): it is stopped, and so removes what it made.
-        start_bg partner $partner
+        start_waiting partner $partner
         partner_bg=$BG_PID
-        wait_until has_queue
-        wait_blocked "$partner_bg"
         run --separate-stderr bounded $full
         expect_status 0 "05-shm, exchange: $full exits 0 after a finished exchange"
         finish "$partner_bg"
-        start_bg partner $partner
+        start_waiting partner $partner
         partner_bg=$BG_PID
-        wait_until has_queue
-        wait_blocked "$partner_bg"
         run --separate-stderr full_stdout $full
         expect_write_error $full
         kill -TERM "$partner_bg" 2>/dev/null || true
@@ -829,10 +824,8 @@ start_victim() {
     # contract: 05-shm, killed runs and two pairs; rules, 14 (stale objects)
     checks_cleanup
     for victim in shm_writer shm_reader; do
-        start_bg victim $victim
+        start_waiting victim $victim
         victim_bg=$BG_PID
-        wait_until has_queue
-        wait_blocked "$victim_bg"
         kill -KILL "$(program_pid "$victim_bg")"
         finish "$victim_bg"
         left=$(work_ipc_objects)
@@ -859,10 +852,8 @@ start_victim() {
 
 @test "05-shm: a second shm_writer in the folder is refused with exit 1; the first one's exchange goes on" {
     # contract: 05-shm, killed runs and two pairs
-    start_bg writer shm_writer
+    start_waiting writer shm_writer
     writer_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$writer_bg"
     objects=$(work_ipc_objects)
     run --separate-stderr bounded shm_writer
     expect_status 1 "05-shm, killed runs and two pairs: a second shm_writer in the folder is refused (exit 1)"
@@ -880,10 +871,8 @@ start_victim() {
 @test "05-shm: two readers and one writer: the reader that answers the writer gets all 100 numbers, the other exits 1; none hangs" {
     # contract: 05-shm, killed runs and two pairs; 05-shm, exchange
     checks_cleanup
-    start_bg late shm_reader               # posts its PID first, then sleeps (SIGSTOP)
+    start_waiting late shm_reader               # posts its PID first, then sleeps (SIGSTOP)
     late_bg=$BG_PID
-    wait_until has_queue
-    wait_blocked "$late_bg"
     late=$(program_pid "$late_bg")
     kill -STOP "$late"
     start_bg writer shm_writer
